@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+
+#include "core/base/progress.h"
+
+namespace autofocus::cli {
+
+// Renders core progress reports on stderr: a redrawn bar when stderr is a terminal, otherwise
+// plain lines at most every few percent (so logs of batch jobs stay readable).
+class ConsoleProgress {
+ public:
+  ConsoleProgress();
+  ~ConsoleProgress();
+  // Reports one update; thread-safe.
+  void Report(const Progress& p);
+  // A callback bound to this reporter.
+  ProgressCallback Callback();
+  // Ends the current bar line.
+  void Finish();
+
+ private:
+  std::mutex mu_;
+  bool tty_;
+  std::string last_stage_;
+  int last_percent_ = -1;
+  bool open_line_ = false;
+  std::chrono::steady_clock::time_point last_draw_{};
+};
+
+}  // namespace autofocus::cli

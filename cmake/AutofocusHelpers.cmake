@@ -1,0 +1,35 @@
+# Small helpers so every folder declares its targets the same way (COLMAP style).
+
+# autofocus_add_library(NAME SRCS a.cpp b.cpp DEPS other_target ...)
+# Creates the static library `autofocus_NAME`, with the repository root as include root so
+# headers are included as "core/<module>/<file>.h".
+function(autofocus_add_library name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(autofocus_${name} STATIC ${ARG_SRCS})
+  target_include_directories(autofocus_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(autofocus_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  set_target_properties(autofocus_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+endfunction()
+
+# autofocus_add_test(NAME SRCS a.cpp DEPS autofocus_x ... [LABELS l])
+# A GoogleTest executable whose tests are registered individually with CTest.
+function(autofocus_add_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SRCS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(${name} PRIVATE
+    AUTOFOCUS_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
+    AUTOFOCUS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    AUTOFOCUS_CLI_PATH="$<TARGET_FILE_DIR:autofocus_cli>/autofocus")
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+endfunction()
+
+# autofocus_add_benchmark(NAME SRCS a.cpp DEPS ...)
+function(autofocus_add_benchmark name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SRCS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+endfunction()

@@ -1,0 +1,50 @@
+#include "core/base/json_io.h"
+
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+
+namespace autofocus {
+
+Json ParseJsonText(const std::string& text, const std::string& origin) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // nlohmann reports a byte offset; users want line and column.
+    size_t line = 1, col = 1;
+    const size_t end = std::min(static_cast<size_t>(e.byte), text.size());
+    for (size_t i = 0; i + 1 < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    std::string what = e.what();
+    const auto pos = what.find("syntax error");
+    throw Error(origin, "line " + std::to_string(line) + ", column " + std::to_string(col),
+                "malformed JSON (" + (pos == std::string::npos ? what : what.substr(pos)) + ")");
+  }
+}
+
+Json LoadJsonFile(const std::filesystem::path& path) {
+  return ParseJsonText(ReadFile(path), path.string());
+}
+
+void SaveJsonFile(const std::filesystem::path& path, const Json& value, int indent) {
+  std::string text = value.dump(indent);
+  text += '\n';
+  WriteFileAtomic(path, text);
+}
+
+const Json& RequireField(const Json& obj, const std::string& key, const std::string& file,
+                         const std::string& where) {
+  if (!obj.is_object()) throw Error(file, where.empty() ? "(root)" : where, "expected an object");
+  auto it = obj.find(key);
+  if (it == obj.end()) {
+    throw Error(file, where.empty() ? key : where + "." + key, "missing field");
+  }
+  return *it;
+}
+
+}  // namespace autofocus

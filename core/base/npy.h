@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace autofocus {
+
+// Writes a C-ordered float32 array as a NumPy .npy file (format version 1.0, little endian),
+// atomically. `data.size()` must equal the product of `shape`.
+void WriteNpyFloat32(const std::filesystem::path& path, const std::vector<int64_t>& shape,
+                     const float* data, size_t count);
+
+// A float32 array read back from .npy (only what WriteNpyFloat32 writes: '<f4', C order).
+struct NpyArray {
+  std::vector<int64_t> shape;  // dimensions, outermost first
+  std::vector<float> data;     // C-ordered values
+};
+
+// Reads a '<f4' C-ordered .npy file; throws Error naming the file on anything else.
+NpyArray ReadNpyFloat32(const std::filesystem::path& path);
+
+}  // namespace autofocus

@@ -1,0 +1,89 @@
+#include "tests/support/test_support.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace autofocus::testing {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::mt19937_64 rng{std::random_device{}()};
+  for (;;) {
+    std::ostringstream name;
+    name << "autofocus-test-" << std::hex << rng();
+    path_ = fs::temp_directory_path() / name.str();
+    if (fs::create_directory(path_)) break;
+  }
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+namespace {
+
+std::string ReadAllFd(int fd) {
+  std::string out;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+}  // namespace
+
+RunResult RunProgram(const std::string& program, const std::vector<std::string>& args) {
+  // Capture into temp files rather than pipes so large outputs cannot deadlock the child.
+  TempDir tmp;
+  const fs::path out_path = tmp / "out", err_path = tmp / "err";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int in = ::open("/dev/null", O_RDONLY);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::dup2(in, 0);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(program.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(program.c_str(), argv.data());
+    ::_exit(127);
+  }
+  RunResult r;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int fd = ::open(out_path.c_str(), O_RDONLY);
+  r.out = ReadAllFd(fd);
+  ::close(fd);
+  fd = ::open(err_path.c_str(), O_RDONLY);
+  r.err = ReadAllFd(fd);
+  ::close(fd);
+  return r;
+}
+
+RunResult RunCli(const std::vector<std::string>& args) { return RunProgram(AUTOFOCUS_CLI_PATH, args); }
+
+void WriteText(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::vector<std::string> ListDir(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace autofocus::testing
