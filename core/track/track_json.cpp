@@ -1,5 +1,8 @@
 #include "core/track/track_json.h"
 
+#include <cmath>
+#include <limits>
+
 #include "core/base/error.h"
 
 namespace autofocus {
@@ -10,7 +13,12 @@ float Coordinate(const Json& box, size_t k, const std::string& file, const std::
   if (!v.is_number()) {
     throw Error(file, where + "[" + std::to_string(k) + "]", "expected a number, got " + v.dump());
   }
-  return v.get<float>();
+  // Range-check as double: converting an out-of-range double to float is undefined.
+  const double x = v.get<double>();
+  if (!std::isfinite(x) || std::fabs(x) > std::numeric_limits<float>::max()) {
+    throw Error(file, where + "[" + std::to_string(k) + "]", "not a finite number: " + v.dump());
+  }
+  return static_cast<float>(x);
 }
 
 }  // namespace
