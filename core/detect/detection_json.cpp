@@ -147,6 +147,15 @@ void RequireKnownKeys(const Json& j, const std::vector<std::string>& known,
   }
 }
 
+std::string DetectorCacheKey(const CallRecord& record) {
+  Sha256 key;
+  for (const std::string& part :
+       {record.backend, record.model, record.template_hash, record.request.dump()}) {
+    key.UpdateField(part);
+  }
+  return key.FinalHex();
+}
+
 long long SteadyNowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())

@@ -7,6 +7,7 @@
 #include "core/base/geometry.h"
 #include "core/base/json_io.h"
 #include "core/vlm/http_client.h"
+#include "core/vlm/vlm_backend.h"
 
 namespace autofocus {
 
@@ -20,6 +21,11 @@ std::vector<Detection> DetectionsFromJson(const Json& j, const std::string& orig
 // SHA-256 of an image's size, type and pixels (how detector records name the image they saw
 // when the exact encoded bytes are not sent anywhere).
 std::string ImageContentHash(const cv::Mat& image);
+
+// The exchange-cache key of a detector call: SHA-256 over the record's backend, model,
+// template hash and request (images already replaced by their hashes), the same recipe as the
+// VLM client's records.
+std::string DetectorCacheKey(const CallRecord& record);
 
 // Milliseconds elapsed on a steady clock since `start_ns` (a steady_clock time_since_epoch in
 // nanoseconds), for CallRecord latencies.

@@ -131,7 +131,7 @@ std::vector<Detection> RoboflowGroundingDinoDetector::Detect(const DetectRequest
   if (vocabulary.empty()) {
     // Grounding DINO needs at least one prompt; nothing asked = nothing found, no call.
     if (record) {
-      record->request = {{"url", url}, {"text", Json::array()}};
+      record->request = {{"text", Json::array()}};
       record->parsed = Json::array();
       record->latency_ms = ElapsedMs(start);
     }
@@ -151,12 +151,14 @@ std::vector<Detection> RoboflowGroundingDinoDetector::Detect(const DetectRequest
   // The record gets the request without the image bytes and never the key.
   Json recorded = body;
   recorded["image"]["value"] = "sha256:" + Sha256Hex(jpeg_bytes);
-  recorded["url"] = url;
   if (!options_.api_key_env.empty()) {
     const char* key = std::getenv(options_.api_key_env.c_str());
     if (key && *key) body["api_key"] = key;
   }
-  if (record) record->request = recorded;
+  if (record) {
+    record->request = recorded;
+    record->cache_key = DetectorCacheKey(*record);
+  }
 
   HttpRequest http;
   http.method = "POST";

@@ -95,6 +95,7 @@ class TorchScriptDetector : public Detector {
                          {"conf_threshold", options_.conf_threshold},
                          {"iou_threshold", options_.iou_threshold},
                          {"class_agnostic_nms", options_.class_agnostic_nms}};
+      record->cache_key = DetectorCacheKey(*record);
       record->parsed = DetectionsToJson(detections);
       record->raw_answer = record->parsed.dump();
       record->latency_ms = ElapsedMs(start);
