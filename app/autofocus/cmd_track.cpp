@@ -4,6 +4,7 @@
 
 #include "app/autofocus/command.h"
 #include "app/autofocus/console_progress.h"
+#include "core/base/error.h"
 #include "core/base/json_io.h"
 #include "core/track/subsequences.h"
 #include "core/track/track_json.h"
@@ -29,7 +30,13 @@ int RunTrack(TrackCliOptions o) {
   // Check options before reading anything so a bad flag fails fast with the flag's name.
   o.tracker.Check();
   o.segments.Check();
-  const Json doc = LoadJsonFile(o.input);
+  Json doc;
+  try {
+    doc = LoadJsonFile(o.input);
+  } catch (const Json::out_of_range& e) {
+    // nlohmann reports numbers like 1e400 as out_of_range, not parse_error; name the file.
+    throw Error(o.input, "", std::string("malformed JSON (") + e.what() + ")");
+  }
   const auto frames = ParseDetectionFrames(doc, o.input);
   ConsoleProgress console;
   const TrackResult result = Track(frames, o.tracker, console.Callback());
@@ -54,7 +61,11 @@ const bool kRegistered = RegisterCommand(40, [](CLI::App& root, Action& action) 
       ->check(CLI::IsMember({"hungarian", "greedy"}))
       ->capture_default_str();
   sub->add_option("--iou", o->iou, "Minimum IoU to continue a track (default 0.3 hungarian, 0.2 greedy)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(CLI::Range(0.0, 1.0))
+      ->check([](const std::string& v) {
+        // IoU 0 would let any two boxes continue each other.
+        return std::stod(v) > 0 ? std::string() : std::string("--iou must be > 0");
+      });
   sub->add_option("--max-gap", o->tracker.max_gap, "Frames a track may be unseen and still continue")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

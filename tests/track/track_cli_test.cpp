@@ -113,8 +113,8 @@ void ExpectBadInput(const std::string& input, const std::string& message) {
 
 TEST(TrackCli, BadInputNamesFileAndField) {
   ExpectBadInput("{\"frames\": [\n  {\"detections\": [}\n]}",
-                 "line 2, column 18: malformed JSON (syntax error while parsing value - "
-                 "invalid literal; last read: '[}'; expected '[', '{', or a literal)");
+                 "line 2, column 19: malformed JSON (syntax error while parsing value - "
+                 "unexpected '}'; expected '[', '{', or a literal)");
   ExpectBadInput(R"({"frames": []})", "frames: empty frame list");
   ExpectBadInput(R"({"frame": []})", "frames: missing field");
   ExpectBadInput(R"({"frames": [{"detections": []}, {"detections": [{"box": [0, 0, 10, 10], "label": "car"}, {"box": [10, 0, 5, 10], "label": "car"}]}]})",
@@ -125,6 +125,9 @@ TEST(TrackCli, BadInputNamesFileAndField) {
                  "frames[0].detections[0].box[2]: expected a number, got \"NaN\"");
   ExpectBadInput(R"({"frames": [{"detections": [{"box": [0, 0, 1e39, 10], "label": "car"}]}]})",
                  "frames[0].detections[0].box[2]: not a finite number: 1e+39");
+  ExpectBadInput(R"({"frames": [{"detections": [{"box": [0, 0, 1e400, 10], "label": "car"}]}]})",
+                 "malformed JSON ([json.exception.out_of_range.406] number overflow parsing "
+                 "'1e400')");
   ExpectBadInput(R"({"frames": [{"detections": [{"box": [0, 0, 10], "label": "car"}]}]})",
                  "frames[0].detections[0].box: expected [x1, y1, x2, y2]");
   ExpectBadInput(R"({"frames": [{"detections": []}, {"detections": []}, {"detections": [{"box": [0, 0, 10, 10]}]}]})",
@@ -142,6 +145,8 @@ TEST(TrackCli, UsageErrorsExitTwo) {
                     "--mode", "sort"}).exit_code, 2);
   EXPECT_EQ(RunCli({"track", (dir / "d.json").string(), "--out", (dir / "t.json").string(),
                     "--max-gap", "-1"}).exit_code, 2);
+  EXPECT_EQ(RunCli({"track", (dir / "d.json").string(), "--out", (dir / "t.json").string(),
+                    "--iou", "0"}).exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(dir / "t.json"));
   // A missing input file is a failure (exit 1) that names it.
   const auto r = RunCli({"track", (dir / "nope.json").string(), "--out", (dir / "t.json").string()});
