@@ -1,29 +1,96 @@
-// `autofocus-studio [PROJECT]`: the desktop studio.
+// `autofocus-studio [PROJECT]`: the desktop studio. Opens PROJECT, or the last project.
+// `--screenshot DIR` renders the main window and every view to DIR/*.png and exits (for the
+// README and the screenshot script; run under Xvfb or QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QDockWidget>
 #include <QSettings>
+#include <QTimer>
+#include <cstdio>
 
+#include "widgets/frame_view.h"
 #include "widgets/main_window.h"
+#include "widgets/studio_document.h"
+#include "widgets/studio_style.h"
+
+namespace {
+
+// Saves the window and each dock's content as PNG files.
+int TakeScreenshots(autofocus::MainWindow& window, const QString& dir) {
+  QDir().mkpath(dir);
+  int failures = 0;
+  auto save = [&](QWidget* w, const QString& name) {
+    const QString file = QDir(dir).filePath(name + ".png");
+    if (!w->grab().save(file)) {
+      std::fprintf(stderr, "cannot write %s\n", qPrintable(file));
+      ++failures;
+    } else {
+      std::printf("%s\n", qPrintable(file));
+    }
+  };
+  save(&window, "studio-main");
+  for (QDockWidget* d : window.findChildren<QDockWidget*>()) {
+    if (d->isVisible() && d->widget()) save(d->widget(), d->objectName().mid(5));
+  }
+  save(window.frameView(), "frame-view");
+  window.frameView()->SetSplit(true);
+  QApplication::processEvents();
+  save(window.frameView(), "frame-view-compare");
+  window.frameView()->SetSplit(false);
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName("AutoFocus");
   QApplication::setApplicationName("AutoFocus Studio");
   QApplication::setApplicationVersion("0.1.0");
+  autofocus::StudioStyle::ApplyDarkTheme(app);
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "AutoFocus Studio"));
   parser.addHelpOption();
   parser.addVersionOption();
   parser.addPositionalArgument("project", QApplication::translate("main", "Project directory to open"), "[PROJECT]");
+  QCommandLineOption screenshot("screenshot", QApplication::translate("main", "Write screenshots to DIR and exit"), "DIR");
+  QCommandLineOption episode("episode", QApplication::translate("main", "Episode to show"), "NAME");
+  QCommandLineOption frame("frame", QApplication::translate("main", "Frame to show"), "N");
+  QCommandLineOption size("size", QApplication::translate("main", "Window size WxH (screenshots)"), "WxH", "1600x1000");
+  parser.addOption(screenshot);
+  parser.addOption(episode);
+  parser.addOption(frame);
+  parser.addOption(size);
   parser.process(app);
 
   autofocus::MainWindow window;
+  const bool shots = parser.isSet(screenshot);
+  if (!shots) window.RestoreLayout();  // screenshots use the default layout
   QString project = parser.positionalArguments().value(0);
-  if (project.isEmpty()) {
-    project = QSettings().value("recent_projects").toStringList().value(0);
+  if (project.isEmpty() && !shots) project = QSettings().value("recent_projects").toStringList().value(0);
+  if (!project.isEmpty() && !window.OpenProject(project) && shots) {
+    std::fprintf(stderr, "cannot open project %s\n", qPrintable(project));
+    return 1;
   }
-  if (!project.isEmpty()) window.OpenProject(project);
+  if (parser.isSet(episode)) window.OpenEpisode(parser.value(episode));
+  if (parser.isSet(frame)) window.document()->SetCurrentFrame(parser.value(frame).toInt());
+  if (shots) {
+    const QStringList wh = parser.value(size).split('x');
+    window.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1600, wh.value(1).toInt() > 0 ? wh.value(1).toInt() : 1000);
+  }
   window.show();
+  if (shots) {
+    int rc = 0;
+    // Let layouts settle and background summaries arrive before grabbing.
+    QTimer::singleShot(1500, &window, [&] {
+      window.document()->FlushSignals();
+      QApplication::processEvents();
+      rc = TakeScreenshots(window, parser.value(screenshot));
+      QApplication::exit(rc);
+    });
+    return app.exec();
+  }
   return app.exec();
 }
