@@ -6,6 +6,7 @@
 #include "core/base/error.h"
 #include "core/detect/detection_json.h"
 #include "core/detect/merging_detector.h"
+#include "core/detect/qwen_grounding_detector.h"
 #include "core/detect/roboflow_detector.h"
 #include "core/detect/torchscript_detector.h"
 
@@ -32,6 +33,16 @@ std::unique_ptr<Detector> MakeRoboflow(const Json& config, const DetectorConfigC
     Rethrow(e, "roboflow", context);
   }
   return std::make_unique<RoboflowGroundingDinoDetector>(options);
+}
+
+std::unique_ptr<Detector> MakeQwen(const Json& config, const DetectorConfigContext& context) {
+  QwenGroundingOptions options;
+  try {
+    options = QwenGroundingOptions::FromJson(config, context.origin);
+  } catch (const Error& e) {
+    Rethrow(e, "qwen", context);
+  }
+  return std::make_unique<QwenGroundingDetector>(options);
 }
 
 std::unique_ptr<Detector> MakeTorchScript(const Json& config,
@@ -95,6 +106,7 @@ Registry& GetRegistry() {
   static Registry* registry = [] {
     auto* r = new Registry;
     r->factories["roboflow"] = MakeRoboflow;
+    r->factories["qwen"] = MakeQwen;
     r->factories["torchscript"] = MakeTorchScript;
     r->factories["merge"] = MakeMerge;
     return r;

@@ -23,7 +23,7 @@ void RegisterFake() {
 
 TEST(DetectorFactory, BuiltInKindsAndRegistration) {
   const auto kinds = DetectorKinds();
-  for (const char* k : {"merge", "roboflow", "torchscript"}) {
+  for (const char* k : {"merge", "qwen", "roboflow", "torchscript"}) {
     EXPECT_NE(std::find(kinds.begin(), kinds.end(), k), kinds.end()) << k;
   }
   RegisterFake();
