@@ -1,5 +1,7 @@
 #include "core/exchange/caching_backends.h"
 
+#include "core/detect/detection_json.h"
+
 #include <chrono>
 
 namespace autofocus {
@@ -194,7 +196,7 @@ std::vector<Detection> CachingDetector::Detect(const DetectRequest& request, Cal
                                   request.frame_index, record, [&](CallRecord* r) {
                                     return DetectionsToJson(inner_->Detect(request, r));
                                   });
-  return DetectionsFromJson(answer);
+  return DetectionsFromJson(answer, "exchange cache answer " + key);
 }
 
 }  // namespace autofocus

@@ -10,6 +10,7 @@
 #include "core/base/hash.h"
 #include "core/base/strings.h"
 #include "core/vlm/http_client.h"
+#include "core/vlm/openai_vlm_backend.h"
 
 namespace autofocus {
 namespace {
@@ -99,7 +100,7 @@ bool ParseAnswerObject(const std::string& content, Json* out) {
 }
 
 void CheckVlm(const DoctorOptions& o, Report& report) {
-  const std::string root = ServerRoot(o.vlm_url);
+  const std::string root = NormaliseBaseUrl(o.vlm_url);
   const std::string key = KeyFrom(o.vlm_key_env);
   CheckKeyVariable("vlm.key", o.vlm_key_env, key, report);
   auto with_auth = [&](HttpRequest r) {
@@ -292,7 +293,7 @@ void CheckVlm(const DoctorOptions& o, Report& report) {
 }
 
 void CheckDetector(const DoctorOptions& o, Report& report) {
-  const std::string root = ServerRoot(o.detector_url);
+  const std::string root = NormaliseBaseUrl(o.detector_url);
   const std::string key = KeyFrom(o.detector_key_env);
   CheckKeyVariable("detector.key", o.detector_key_env, key, report);
   Json body = {{"image", {{"type", "base64"}, {"value", Base64Encode(TinyJpeg())}}},
@@ -356,14 +357,6 @@ void RequireString(const Json& obj, const char* field, const std::string& file,
 }
 
 }  // namespace
-
-std::string ServerRoot(const std::string& url) {
-  std::string s = Trim(url);
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  if (s.size() >= 3 && s.compare(s.size() - 3, 3, "/v1") == 0) s.resize(s.size() - 3);
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
 
 void DoctorOptions::MergeConfig(const Json& config, const std::string& file) {
   if (!config.is_object()) throw Error(file, "", "the config must be a JSON object");

@@ -48,7 +48,4 @@ std::string FormatDoctorCheck(const DoctorCheck& check);
 std::vector<DoctorCheck> RunDoctor(const DoctorOptions& options,
                                    const std::function<void(const DoctorCheck&)>& on_check = {});
 
-// The server root of a base URL: trailing slashes and a trailing "/v1" removed.
-std::string ServerRoot(const std::string& url);
-
 }  // namespace autofocus

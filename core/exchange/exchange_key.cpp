@@ -92,29 +92,4 @@ std::string DetectKey(const ExchangeKeyContext& context, const DetectRequest& re
   return ExchangeKey(kExchangeDetect, context, DescribeRequest(request));
 }
 
-Json DetectionsToJson(const std::vector<Detection>& detections) {
-  Json out = Json::array();
-  for (const auto& d : detections) {
-    out.push_back({{"label", d.label}, {"score", d.score}, {"box", BoxJson(d.box)}});
-  }
-  return out;
-}
-
-std::vector<Detection> DetectionsFromJson(const Json& j) {
-  std::vector<Detection> out;
-  if (!j.is_array()) return out;
-  for (const Json& d : j) {
-    Detection det;
-    det.label = d.value("label", "");
-    det.score = d.value("score", 1.f);
-    const Json box = d.value("box", Json::array());
-    if (box.is_array() && box.size() == 4) {
-      det.box = {box[0].get<float>(), box[1].get<float>(), box[2].get<float>(),
-                 box[3].get<float>()};
-    }
-    out.push_back(det);
-  }
-  return out;
-}
-
 }  // namespace autofocus

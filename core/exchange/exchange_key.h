@@ -50,8 +50,4 @@ std::string GlobalContextKey(const ExchangeKeyContext& context,
 std::string KeyObjectKey(const ExchangeKeyContext& context, const KeyObjectRequest& request);
 std::string DetectKey(const ExchangeKeyContext& context, const DetectRequest& request);
 
-// Canonical JSON of a detector answer ([{"label","score","box":[x1,y1,x2,y2]}]) and back.
-Json DetectionsToJson(const std::vector<Detection>& detections);
-std::vector<Detection> DetectionsFromJson(const Json& j);
-
 }  // namespace autofocus
