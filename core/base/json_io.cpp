@@ -24,6 +24,9 @@ Json ParseJsonText(const std::string& text, const std::string& origin) {
     const auto pos = what.find("syntax error");
     throw Error(origin, "line " + std::to_string(line) + ", column " + std::to_string(col),
                 "malformed JSON (" + (pos == std::string::npos ? what : what.substr(pos)) + ")");
+  } catch (const Json::exception& e) {
+    // e.g. out_of_range for a number such as 1e400 that no double can hold.
+    throw Error(origin, "", std::string("invalid JSON (") + e.what() + ")");
   }
 }
 

@@ -139,6 +139,16 @@ TEST(JsonIo, SyntaxErrorNamesLineAndColumn) {
   }
 }
 
+TEST(JsonIo, NumberOverflowNamesTheFile) {
+  try {
+    ParseJsonText("{\"x\": 1e400}", "big.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.file(), "big.json");
+    EXPECT_NE(std::string(e.what()).find("invalid JSON"), std::string::npos) << e.what();
+  }
+}
+
 TEST(JsonIo, RequireFieldNamesPath) {
   Json j = {{"frames", Json::array()}};
   try {

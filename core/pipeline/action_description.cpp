@@ -1,0 +1,61 @@
+#include "core/pipeline/action_description.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/base/strings.h"
+
+namespace autofocus {
+namespace {
+
+int IndexOf(const std::vector<std::string>& names, const char* wanted) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (ToLower(names[i]) == wanted) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+std::string DescribeRecentActions(const std::vector<std::vector<float>>& actions, int t,
+                                  const std::vector<std::string>& names, int window) {
+  if (actions.empty() || t < 0) return "no action recorded";
+  t = std::min<int>(t, static_cast<int>(actions.size()) - 1);
+  const int from = std::max(0, t - window + 1);
+  const int throttle = IndexOf(names, "throttle");
+  const int steer = IndexOf(names, "steer");
+  const int brake = IndexOf(names, "brake");
+  if (throttle >= 0 && steer >= 0 && brake >= 0) {
+    // Averages over the window smooth single-frame noise of human drivers.
+    double th = 0, st = 0, br = 0;
+    for (int i = from; i <= t; ++i) {
+      const auto& a = actions[static_cast<size_t>(i)];
+      th += a.at(static_cast<size_t>(throttle));
+      st += a.at(static_cast<size_t>(steer));
+      br += a.at(static_cast<size_t>(brake));
+    }
+    const double n = t - from + 1;
+    th /= n;
+    st /= n;
+    br /= n;
+    const double last_brake = actions[static_cast<size_t>(t)].at(static_cast<size_t>(brake));
+    if (br > 0.5 && th < 0.05) return "stopped or braking hard";
+    if (last_brake > 0.1 || br > 0.1) return "preparing to stop";
+    if (st <= -0.05) return "executing left turn";
+    if (st >= 0.05) return "executing right turn";
+    if (th > 0.1) return "cruising";
+    return "coasting";
+  }
+  // Generic action spaces: report the current action numerically.
+  std::string out = "current action:";
+  const auto& a = actions[static_cast<size_t>(t)];
+  for (size_t i = 0; i < a.size(); ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " %s=%.3f", i < names.size() ? names[i].c_str() : "a", a[i]);
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace autofocus
