@@ -2,7 +2,9 @@
 // and prints frames/s, plus two baselines measured in the same run: a plain cv::Mat fill + copy
 // of the same size, and the renderer with objects switched off (road and sky only). Also times
 // PNG encoding, which dominates project generation.
-//   bench_sim [--frames N] [--repeats R] [--width W --height H]
+//   bench_sim [--frames N] [--repeats R] [--width W --height H] [--save DIR]
+// --save DIR also writes two example frames (docs/images): a seen-route frame and a confounded
+// unseen-route frame, each the frame with the most relevant objects in its episode.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -28,11 +30,41 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
 
 int main(int argc, char** argv) {
   int frames = 400, repeats = 5, width = 320, height = 180;
+  std::string save_dir;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--frames")) frames = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--width")) width = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--height")) height = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--save")) save_dir = argv[i + 1];
+  }
+  if (!save_dir.empty()) {
+    for (const bool confounded : {false, true}) {
+      SampleWorldOptions so;
+      so.frames = frames;
+      so.split = confounded ? "unseen" : "seen";
+      so.confounded = confounded;
+      const SimulatedEpisode ep = SimulateEpisode(so, confounded ? 0 : 2);
+      Renderer r(RenderOptions{width, height, confounded});
+      cv::Mat img, best;
+      std::vector<GtObject> gt;
+      size_t best_n = 0;
+      for (size_t t = 0; t < ep.states.size(); ++t) {
+        const auto& d = ep.decisions[t];
+        r.Render(ep.states[t], d.action, d.relevant_ids, d.reasons, &img, &gt);
+        size_t n = 0;
+        for (const auto& g : gt) n += g.relevant ? 1 : 0;
+        if (n > best_n) {
+          best_n = n;
+          best = img.clone();
+        }
+      }
+      if (best.empty()) best = img;
+      const std::string file =
+          save_dir + (confounded ? "/sample-world-confounded.png" : "/sample-world-seen.png");
+      cv::imwrite(file, best);
+      std::printf("wrote %s (%zu relevant objects)\n", file.c_str(), best_n);
+    }
   }
   SampleWorldOptions o;
   o.frames = frames;

@@ -6,6 +6,7 @@
 #include "app/autofocus/command.h"
 #include "app/autofocus/console_progress.h"
 #include "core/sim/sample_project.h"
+#include "core/sim/scene_oracle.h"
 
 namespace autofocus::cli {
 namespace {
@@ -30,6 +31,10 @@ int RunSimGenerate(SimGenerateOptions o) {
             << "/episodes/<name>/ground_truth.json\n";
   return kExitOk;
 }
+
+// Detector kind "oracle" for every CLI command that builds detectors from JSON configs; the
+// registry is created on first use, so this does not depend on static initialisation order.
+const bool kOracleKindRegistered = (sim::RegisterSceneOracleDetectorKind(), true);
 
 const bool kRegistered = RegisterCommand(60, [](CLI::App& root, Action& action) {
   auto o = std::make_shared<SimGenerateOptions>();

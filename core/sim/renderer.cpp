@@ -97,6 +97,18 @@ struct Item {
   double depth;  // metres ahead (sorting far to near)
 };
 
+// Bounding box of projected pixel points.
+Box Bounds(const std::vector<cv::Point2d>& pix) {
+  Box b{1e9f, 1e9f, -1e9f, -1e9f};
+  for (const auto& p : pix) {
+    b.x1 = std::min(b.x1, static_cast<float>(p.x));
+    b.y1 = std::min(b.y1, static_cast<float>(p.y));
+    b.x2 = std::max(b.x2, static_cast<float>(p.x));
+    b.y2 = std::max(b.y2, static_cast<float>(p.y));
+  }
+  return b;
+}
+
 bool BoxContains(const Box& outer, const Box& inner) {
   return inner.x1 >= outer.x1 && inner.y1 >= outer.y1 && inner.x2 <= outer.x2 &&
          inner.y2 <= outer.y2;
@@ -324,14 +336,8 @@ void Renderer::Render(const WorldState& w, const Action& action,
                         cam.FromFrenet(route, s0, o.d, o.height)};
       ClipProject(cam, facade, 4, &pts, &pix);
       if (pts.size() < 3) continue;
-      float x1 = 1e9f, y1 = 1e9f, x2 = -1e9f, y2 = -1e9f;
-      for (const auto& p : pix) {
-        x1 = std::min(x1, static_cast<float>(p.x));
-        y1 = std::min(y1, static_cast<float>(p.y));
-        x2 = std::max(x2, static_cast<float>(p.x));
-        y2 = std::max(y2, static_cast<float>(p.y));
-      }
-      dr.box = {x1, y1, x2, y2};
+      dr.box = Bounds(pix);
+      const float x1 = dr.box.x1, y1 = dr.box.y1, x2 = dr.box.x2, y2 = dr.box.y2;
       const cv::Scalar& col = kBuildingColors[o.variant % 5];
       FillPoly(img, pts, col);
       dr.occluder = true;
@@ -452,14 +458,7 @@ void Renderer::Render(const WorldState& w, const Action& action,
         ClipProject(cam, board, 4, &pts, &pix);
         if (pts.size() < 3) continue;
         FillPoly(img, pts, kBoardColors[o.variant % 4]);
-        float x1 = 1e9f, y1 = 1e9f, x2 = -1e9f, y2 = -1e9f;
-        for (const auto& p : pix) {
-          x1 = std::min(x1, static_cast<float>(p.x));
-          y1 = std::min(y1, static_cast<float>(p.y));
-          x2 = std::max(x2, static_cast<float>(p.x));
-          y2 = std::max(y2, static_cast<float>(p.y));
-        }
-        dr.box = {x1, y1, x2, y2};
+        dr.box = Bounds(pix);
         Vec3 text[4] = {cam.FromFrenet(route, o.s, dl + 0.6, z0 + 0.9),
                         cam.FromFrenet(route, o.s, dh - 0.6, z0 + 0.9),
                         cam.FromFrenet(route, o.s, dh - 0.6, z0 + 1.5),

@@ -8,6 +8,7 @@
 #include "core/base/error.h"
 #include "core/base/hash.h"
 #include "core/base/strings.h"
+#include "core/detect/detector_factory.h"
 #include "core/sim/rng.h"
 #include "core/sim/world.h"
 
@@ -346,6 +347,22 @@ std::vector<Detection> SceneOracleDetector::Detect(const DetectRequest& request,
                dets, {});
   }
   return out;
+}
+
+void RegisterSceneOracleDetectorKind() {
+  RegisterDetectorKind(
+      "oracle",
+      [](const Json& config, const DetectorConfigContext& ctx) -> std::unique_ptr<Detector> {
+        const Json& project = RequireField(config, "project", ctx.origin, ctx.where);
+        if (!project.is_string() || project.get<std::string>().empty()) {
+          throw Error(ctx.origin, ctx.where + ".project", "must be the sample project's directory");
+        }
+        std::filesystem::path dir(project.get<std::string>());
+        if (dir.is_relative() && !ctx.base_dir.empty()) dir = ctx.base_dir / dir;
+        const SceneOracleOptions options = SceneOracleOptions::FromJson(config, ctx.origin);
+        return MakeSceneOracleDetector(dir, options);
+      },
+      /*replace=*/true);
 }
 
 std::unique_ptr<SceneOracleDetector> MakeSceneOracleDetector(const std::filesystem::path& dir,

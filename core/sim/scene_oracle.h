@@ -74,6 +74,12 @@ class SceneOracleDetector : public Detector {
   SceneOracleOptions options_;
 };
 
+// Registers detector kind "oracle" with core/detect's MakeDetector registry. Config:
+// {"kind": "oracle", "project": DIR (relative to the config's base dir), "seed", "miss_rate",
+// "jitter_px", "false_positive_rate"} (SceneOracleOptions fields, defaults as documented).
+// Idempotent and thread-safe; call it once before MakeDetector (e.g. at CLI start-up).
+void RegisterSceneOracleDetectorKind();
+
 // Convenience: both oracles over the ground truth of the project in `project_dir`.
 std::unique_ptr<SceneOracleDetector> MakeSceneOracleDetector(const std::filesystem::path& project_dir,
                                                              const SceneOracleOptions& options = {});

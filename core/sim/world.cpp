@@ -177,8 +177,6 @@ std::vector<RouteFamily> RouteFamilies(const std::string& split) {
   return f;
 }
 
-namespace {
-
 WorldObject MakeVehicle(int id, Role role, double s, double d, double speed, int variant) {
   WorldObject o;
   o.id = id;
@@ -194,8 +192,6 @@ WorldObject MakeVehicle(int id, Role role, double s, double d, double speed, int
   o.variant = variant;
   return o;
 }
-
-}  // namespace
 
 Scenario MakeScenario(const RouteFamily& family, const std::string& split, uint64_t seed,
                       double goal_length, double density) {

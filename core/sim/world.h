@@ -134,6 +134,9 @@ struct Scenario {
   double cruise_speed = 9.0;          // expert's desired speed
   std::vector<WorldObject> objects;   // initial objects
 };
+// A car (4.4 x 1.9 x 1.5 m) with role, Frenet position, along-route speed and colour variant.
+WorldObject MakeVehicle(int id, Role role, double s, double d, double speed, int variant);
+
 // Generates a scenario of `family` deterministically from `seed`. `goal_length` is the route
 // length to complete (m); `density` scales how many objects are placed (1 = default).
 Scenario MakeScenario(const RouteFamily& family, const std::string& split, uint64_t seed,

@@ -8,13 +8,13 @@
 #include "core/base/error.h"
 #include "core/base/hash.h"
 #include "core/dataset/project_store.h"
+#include "core/detect/detector_factory.h"
 #include "core/sim/sample_project.h"
 #include "core/sim/scene_oracle.h"
 #include "tests/support/test_support.h"
 
 namespace autofocus::sim {
 namespace {
-using testing::RunCli;
 using testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -260,24 +260,14 @@ TEST(SceneOracle, AnswersFromAGeneratedProject) {
   }
   EXPECT_GT(with_objects, 25);
   EXPECT_THROW(truth->Episode("missing"), Error);
-}
-
-TEST(SimCli, GenerateWritesAProjectAndRejectsBadFlags) {
-  TempDir dir;
-  const auto r = RunCli({"sim", "generate", "--out", (dir / "p").string(), "--episodes", "2",
-                         "--frames", "5", "--seed", "3", "--split", "unseen", "--confounded"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Wrote 2 episodes, 10 frames"), std::string::npos) << r.out;
-  const ProjectStore store = ProjectStore::Open(dir / "p");
-  EXPECT_EQ(store.LoadEpisode("episode_000").metadata["route_family"], "unseen-0");
-  EXPECT_EQ(store.LoadEpisode("episode_000").metadata["confounded"], true);
-  EXPECT_EQ(RunCli({"sim", "generate", "--out", (dir / "q").string(), "--split", "train"}).exit_code, 2);
-  EXPECT_EQ(RunCli({"sim", "generate"}).exit_code, 2);
-  const auto again = RunCli({"sim", "generate", "--out", (dir / "p").string(), "--frames", "3"});
-  EXPECT_EQ(again.exit_code, 1);
-  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
-  const auto help = RunCli({"sim", "generate", "--help"});
-  EXPECT_NE(help.out.find("oracle"), std::string::npos);
+  // The same oracle through core/detect's factory registry.
+  RegisterSceneOracleDetectorKind();
+  DetectorConfigContext ctx;
+  ctx.base_dir = dir.path();
+  auto made = MakeDetector({{"kind", "oracle"}, {"project", "p"}, {"miss_rate", 0.0}}, ctx);
+  EXPECT_EQ(made->Kind(), "scene-oracle");
+  EXPECT_FALSE(made->Detect({"episode_000", 3, cv::Mat(), {"building"}}, nullptr).empty());
+  EXPECT_THROW(MakeDetector({{"kind", "oracle"}, {"project", "p"}, {"miss_rate", 2.0}}, ctx), Error);
 }
 
 }  // namespace

