@@ -1,0 +1,1465 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>Colormap</name>
+    <message>
+        <source>Viridis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inferno</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Magma</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plasma</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Turbo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cool-warm (diverging)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Red-blue (diverging)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CurationController</name>
+    <message>
+        <source>Cannot open the curation journal: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %n curation edit(s) from the journal</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Baked the curation into key_objects.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CurationObjectModel</name>
+    <message>
+        <source>key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pruned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not in this frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decided by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Box (this frame)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CurationPanel</name>
+    <message>
+        <source>Toggle Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make the selected objects key / pruned for this sub-sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete Box</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the selected object&apos;s box in this frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge Tracks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge the second selected track into the first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Split Track</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Split the selected track at the current frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exclude Frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exclude / include the current frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exclude Episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exclude / include the whole episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flag Frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flag / unflag the current frame with the note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note for a flagged frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open an episode to curate it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sub-sequence %1–%2 (decided by %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No sub-sequence at this frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · frame excluded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · flagged: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · episode excluded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select exactly two tracks to merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select one track to split</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EpisodeTableModel</name>
+    <message>
+        <source>flagged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sub-sequence(s) failed</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Global context + vocabulary (context.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detection on every frame (detections.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tracking and sub-sequences (tracks.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VLM key objects (key_objects.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency parameters and coverage (saliency.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Distinct key objects over all sub-sequences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctx</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Det</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sub-seq.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key obj.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FrameCanvas</name>
+    <message>
+        <source>Open a project and choose an episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frame %1 could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No ground truth in this project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No gaze recorded for this episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>x %1  y %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>   saliency %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>   %1 #%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FrameView</name>
+    <message>
+        <source>No overlay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ground truth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gaze</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overlay of the left pane</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overlay of the right pane (compare mode)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Heatmap colormap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Heatmap opacity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency below this value is transparent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Two panes of the same frame with locked zoom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit the frame to the window (double-click the frame)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overlay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency 0 .. 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1  frame %2 / %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InspectorView</name>
+    <message>
+        <source>The first query or one of its missing-category re-runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No sub-sequence at this frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sub-sequence %1 / %2   frames %3-%4   %5   decided by %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(frame %1 not readable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No key object (every object pruned).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rationale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>added by a person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pruned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>decided by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;color:#f0be3c&apos;&gt;person&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expert action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>action description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing categories</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vocabulary added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Missing-category re-runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recovered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>detections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backend / model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 prompt + %2 completion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>retries / repairs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cache key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (not in the exchange file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raw answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parsed answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LogModel</name>
+    <message>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>AutoFocus Studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No project open. Use File &gt; Open Project.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter episodes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flagged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not annotated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Annotated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Episodes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open Project...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New &amp;Sample Project...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import &amp;Folder...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import &amp;HDF5...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Panels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Compare Overlays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fit Frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reset Layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next Episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous Episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About AutoFocus Studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AutoFocus Studio %1: VLM-guided saliency annotation for imitation learning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open project: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; &amp;nbsp; %2 episodes, %3 frames, %4 x %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot open episode %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 - AutoFocus Studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 / %2 - AutoFocus Studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another job is running: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (%1 s left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New Sample Project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generates the built-in sample world and annotates it with the scene oracle
+(ground truth standing in for the VLM and the detector).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder (new)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frames per episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose a new folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New sample project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset Folder (one sub-folder per episode)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New Project Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HDF5 Dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HDF5 (*.hdf5 *.h5);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import HDF5</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackController</name>
+    <message>
+        <source>Play / Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start or stop playback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next Frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One frame forward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous Frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One frame back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>10 Frames Forward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>10 Frames Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First Frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last Frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next Sub-sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jump to the next sub-sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous Sub-sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jump to the start of this or the previous sub-sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next Flagged Frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jump to the next frame flagged for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loop Range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeat the loop range while playing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set Loop Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loop from the current frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Set Loop End</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loop up to the current frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double the playback speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slower</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Halve the playback speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>All messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter by episode or message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Bake Curation into key_objects.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the curated key objects with their provenance into each edited episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Baked %n episode(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;original annotations&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run Pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the annotation pipeline on the episodes checked in the Runs panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RunsPanel</name>
+    <message>
+        <source>Episodes (none checked = all)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Current Only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backends</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scene oracle (sample world)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>name of the variable, e.g. OPENAI_API_KEY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The API key itself is never stored: only the name of the environment variable that holds it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VLM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endpoint URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API key variable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detector URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detector model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run Pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — ETA %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a project before starting a run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A job is already running; cancel it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pipeline run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Pipeline run started on %n episode(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled; finished stages are kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pipeline run cancelled (finished stages are on disk; a new run resumes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pipeline run failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished (ran %1; up to date %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stage %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done in %1 s: %2 episode(s), %3 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to check: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection check failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Connection check: %n problem(s), see the log</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking the connection...</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SaliencyPanel</name>
+    <message>
+        <source>Eq. 1 parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sigma0 = 0.094 x image width (30 px at 320)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sigma0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>geometric  (sigma0 / beta^k)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>linear  (sigma0 + k delta)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>growth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>beta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delta = 0.25 x sigma0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>decay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>temporal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off = window 1 (the non-temporal ablation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>window K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>isotropic (paper)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>box-shaped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kernel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Surrounding frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply to Project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-render every episode with these parameters and save them in project.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paper Defaults</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Current frame re-rendered in %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply saliency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1  %p%  (%2 s left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1  %p%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency parameters applied to every episode and saved in project.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply to project cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply to project failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StudioDocument</name>
+    <message>
+        <source>No project is open</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineLanes</name>
+    <message>
+        <source>No episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sub-sequences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coverage</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <source>frame </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sub-sequence %1 / %2  [%3-%4]  %5 key, %6 re-run(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no sub-sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>AutoFocus Studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Project directory to open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write screenshots to DIR and exit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Episode to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frame to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Window size WxH (screenshots)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1461 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Colormap</name>
+    <message>
+        <source>Viridis</source>
+        <translation>Viridis</translation>
+    </message>
+    <message>
+        <source>Inferno</source>
+        <translation>Inferno</translation>
+    </message>
+    <message>
+        <source>Magma</source>
+        <translation>Magma</translation>
+    </message>
+    <message>
+        <source>Plasma</source>
+        <translation>Plasma</translation>
+    </message>
+    <message>
+        <source>Turbo</source>
+        <translation>Turbo</translation>
+    </message>
+    <message>
+        <source>Cool-warm (diverging)</source>
+        <translation>冷暖（发散）</translation>
+    </message>
+    <message>
+        <source>Red-blue (diverging)</source>
+        <translation>红蓝（发散）</translation>
+    </message>
+</context>
+<context>
+    <name>CurationController</name>
+    <message>
+        <source>Cannot open the curation journal: %1</source>
+        <translation>无法打开校订日志：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %n curation edit(s) from the journal</source>
+        <translation>
+            <numerusform>已从日志恢复 %n 项校订</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Baked the curation into key_objects.json</source>
+        <translation>已将校订写入 key_objects.json</translation>
+    </message>
+</context>
+<context>
+    <name>CurationObjectModel</name>
+    <message>
+        <source>key</source>
+        <translation>关键</translation>
+    </message>
+    <message>
+        <source>pruned</source>
+        <translation>已剪除</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation>人工</translation>
+    </message>
+    <message>
+        <source>not in this frame</source>
+        <translation>不在本帧中</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>关键</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Decided by</source>
+        <translation>决定者</translation>
+    </message>
+    <message>
+        <source>Box (this frame)</source>
+        <translation>边框（本帧）</translation>
+    </message>
+</context>
+<context>
+    <name>CurationPanel</name>
+    <message>
+        <source>Toggle Key</source>
+        <translation>切换关键</translation>
+    </message>
+    <message>
+        <source>Make the selected objects key / pruned for this sub-sequence</source>
+        <translation>将所选对象设为本子序列的关键 / 剪除对象</translation>
+    </message>
+    <message>
+        <source>Delete Box</source>
+        <translation>删除边框</translation>
+    </message>
+    <message>
+        <source>Delete the selected object&apos;s box in this frame</source>
+        <translation>删除所选对象在本帧中的边框</translation>
+    </message>
+    <message>
+        <source>Merge Tracks</source>
+        <translation>合并轨迹</translation>
+    </message>
+    <message>
+        <source>Merge the second selected track into the first</source>
+        <translation>将所选第二条轨迹合并到第一条</translation>
+    </message>
+    <message>
+        <source>Split Track</source>
+        <translation>拆分轨迹</translation>
+    </message>
+    <message>
+        <source>Split the selected track at the current frame</source>
+        <translation>在当前帧拆分所选轨迹</translation>
+    </message>
+    <message>
+        <source>Exclude Frame</source>
+        <translation>排除帧</translation>
+    </message>
+    <message>
+        <source>Exclude / include the current frame</source>
+        <translation>排除 / 包含当前帧</translation>
+    </message>
+    <message>
+        <source>Exclude Episode</source>
+        <translation>排除片段</translation>
+    </message>
+    <message>
+        <source>Exclude / include the whole episode</source>
+        <translation>排除 / 包含整个片段</translation>
+    </message>
+    <message>
+        <source>Flag Frame</source>
+        <translation>标记帧</translation>
+    </message>
+    <message>
+        <source>Flag / unflag the current frame with the note</source>
+        <translation>使用备注标记 / 取消标记当前帧</translation>
+    </message>
+    <message>
+        <source>Note for a flagged frame</source>
+        <translation>标记帧的备注</translation>
+    </message>
+    <message>
+        <source>Open an episode to curate it.</source>
+        <translation>打开一个片段以进行校订。</translation>
+    </message>
+    <message>
+        <source>Sub-sequence %1–%2 (decided by %3)</source>
+        <translation>子序列 %1–%2（决定者：%3）</translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation>人工</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>No sub-sequence at this frame</source>
+        <translation>此帧没有子序列</translation>
+    </message>
+    <message>
+        <source> · frame excluded</source>
+        <translation> · 帧已排除</translation>
+    </message>
+    <message>
+        <source> · flagged: %1</source>
+        <translation> · 已标记：%1</translation>
+    </message>
+    <message>
+        <source> · episode excluded</source>
+        <translation> · 片段已排除</translation>
+    </message>
+    <message>
+        <source>Select exactly two tracks to merge</source>
+        <translation>请恰好选择两条轨迹进行合并</translation>
+    </message>
+    <message>
+        <source>Select one track to split</source>
+        <translation>请选择一条轨迹进行拆分</translation>
+    </message>
+</context>
+<context>
+    <name>EpisodeTableModel</name>
+    <message>
+        <source>flagged</source>
+        <translation>已标记</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sub-sequence(s) failed</source>
+        <translation>
+            <numerusform>%n 个子序列失败</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Global context + vocabulary (context.json)</source>
+        <translation>全局上下文 + 词表（context.json）</translation>
+    </message>
+    <message>
+        <source>Detection on every frame (detections.json)</source>
+        <translation>逐帧检测（detections.json）</translation>
+    </message>
+    <message>
+        <source>Tracking and sub-sequences (tracks.json)</source>
+        <translation>跟踪与子序列（tracks.json）</translation>
+    </message>
+    <message>
+        <source>VLM key objects (key_objects.json)</source>
+        <translation>VLM 关键对象（key_objects.json）</translation>
+    </message>
+    <message>
+        <source>Saliency parameters and coverage (saliency.json)</source>
+        <translation>显著性参数与覆盖率（saliency.json）</translation>
+    </message>
+    <message>
+        <source>Distinct key objects over all sub-sequences</source>
+        <translation>所有子序列中不同的关键对象数</translation>
+    </message>
+    <message>
+        <source>Episode</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>帧数</translation>
+    </message>
+    <message>
+        <source>Ctx</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>Det</source>
+        <translation>检测</translation>
+    </message>
+    <message>
+        <source>Trk</source>
+        <translation>跟踪</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>关键</translation>
+    </message>
+    <message>
+        <source>Sal</source>
+        <translation>显著</translation>
+    </message>
+    <message>
+        <source>Failures</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Sub-seq.</source>
+        <translation>子序列</translation>
+    </message>
+    <message>
+        <source>Key obj.</source>
+        <translation>关键对象</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>复核</translation>
+    </message>
+</context>
+<context>
+    <name>FrameCanvas</name>
+    <message>
+        <source>Open a project and choose an episode</source>
+        <translation>打开项目并选择一个片段</translation>
+    </message>
+    <message>
+        <source>Frame %1 could not be read</source>
+        <translation>无法读取第 %1 帧</translation>
+    </message>
+    <message>
+        <source>No ground truth in this project</source>
+        <translation>此项目没有真值</translation>
+    </message>
+    <message>
+        <source>No gaze recorded for this episode</source>
+        <translation>此片段没有注视记录</translation>
+    </message>
+    <message>
+        <source>x %1  y %2</source>
+        <translation>x %1  y %2</translation>
+    </message>
+    <message>
+        <source>   saliency %1</source>
+        <translation>   显著性 %1</translation>
+    </message>
+    <message>
+        <source>   %1 #%2</source>
+        <translation>   %1 #%2</translation>
+    </message>
+</context>
+<context>
+    <name>FrameView</name>
+    <message>
+        <source>No overlay</source>
+        <translation>无叠加</translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation>显著性</translation>
+    </message>
+    <message>
+        <source>Ground truth</source>
+        <translation>真值</translation>
+    </message>
+    <message>
+        <source>Gaze</source>
+        <translation>注视</translation>
+    </message>
+    <message>
+        <source>Overlay of the left pane</source>
+        <translation>左侧窗格的叠加层</translation>
+    </message>
+    <message>
+        <source>Overlay of the right pane (compare mode)</source>
+        <translation>右侧窗格的叠加层（对比模式）</translation>
+    </message>
+    <message>
+        <source>Heatmap colormap</source>
+        <translation>热力图配色</translation>
+    </message>
+    <message>
+        <source>Heatmap opacity</source>
+        <translation>热力图不透明度</translation>
+    </message>
+    <message>
+        <source>Saliency below this value is transparent</source>
+        <translation>低于此值的显著性显示为透明</translation>
+    </message>
+    <message>
+        <source>Boxes</source>
+        <translation>边框</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Two panes of the same frame with locked zoom</source>
+        <translation>同一帧的两个窗格，缩放同步锁定</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应</translation>
+    </message>
+    <message>
+        <source>Fit the frame to the window (double-click the frame)</source>
+        <translation>使画面适应窗口（双击画面）</translation>
+    </message>
+    <message>
+        <source>Overlay</source>
+        <translation>叠加层</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>Saliency 0 .. 1</source>
+        <translation>显著性 0 .. 1</translation>
+    </message>
+    <message>
+        <source>%1  frame %2 / %3</source>
+        <translation>%1  第 %2 / %3 帧</translation>
+    </message>
+</context>
+<context>
+    <name>InspectorView</name>
+    <message>
+        <source>The first query or one of its missing-category re-runs</source>
+        <translation>首次查询或其某次缺失类别重跑</translation>
+    </message>
+    <message>
+        <source>First query</source>
+        <translation>首次查询</translation>
+    </message>
+    <message>
+        <source>Re-run %1</source>
+        <translation>重跑 %1</translation>
+    </message>
+    <message>
+        <source>No sub-sequence at this frame</source>
+        <translation>此帧没有子序列</translation>
+    </message>
+    <message>
+        <source>No episode</source>
+        <translation>无片段</translation>
+    </message>
+    <message>
+        <source>Sub-sequence %1 / %2   frames %3-%4   %5   decided by %6</source>
+        <translation>子序列 %1 / %2   第 %3-%4 帧   %5   决定者：%6</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>a person</source>
+        <translation>人工</translation>
+    </message>
+    <message>
+        <source>the model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>(frame %1 not readable)</source>
+        <translation>（第 %1 帧无法读取）</translation>
+    </message>
+    <message>
+        <source>Key objects</source>
+        <translation>关键对象</translation>
+    </message>
+    <message>
+        <source>No key object (every object pruned).</source>
+        <translation>无关键对象（所有对象均被剪除）。</translation>
+    </message>
+    <message>
+        <source>class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>rationale</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>added by a person</source>
+        <translation>由人工添加</translation>
+    </message>
+    <message>
+        <source>pruned</source>
+        <translation>已剪除</translation>
+    </message>
+    <message>
+        <source>decided by</source>
+        <translation>决定者</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;color:#f0be3c&apos;&gt;person&lt;/b&gt;</source>
+        <translation>&lt;b style=&apos;color:#f0be3c&apos;&gt;人工&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>expert action</source>
+        <translation>专家动作</translation>
+    </message>
+    <message>
+        <source>action description</source>
+        <translation>动作描述</translation>
+    </message>
+    <message>
+        <source>missing categories</source>
+        <translation>缺失类别</translation>
+    </message>
+    <message>
+        <source>vocabulary added</source>
+        <translation>新增词表</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Missing-category re-runs</source>
+        <translation>缺失类别重跑</translation>
+    </message>
+    <message>
+        <source>recovered</source>
+        <translation>已找回</translation>
+    </message>
+    <message>
+        <source>detections</source>
+        <translation>检测结果</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>backend / model</source>
+        <translation>后端 / 模型</translation>
+    </message>
+    <message>
+        <source>template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>latency</source>
+        <translation>延迟</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>%1 prompt + %2 completion</source>
+        <translation>提示 %1 + 生成 %2</translation>
+    </message>
+    <message>
+        <source>retries / repairs</source>
+        <translation>重试 / 修复</translation>
+    </message>
+    <message>
+        <source>from cache</source>
+        <translation>来自缓存</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>cache key</source>
+        <translation>缓存键</translation>
+    </message>
+    <message>
+        <source> (not in the exchange file)</source>
+        <translation>（不在交换记录文件中）</translation>
+    </message>
+    <message>
+        <source>warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Prompt sent</source>
+        <translation>已发送的提示</translation>
+    </message>
+    <message>
+        <source>Raw answer</source>
+        <translation>原始回答</translation>
+    </message>
+    <message>
+        <source>Parsed answer</source>
+        <translation>解析后的回答</translation>
+    </message>
+</context>
+<context>
+    <name>LogModel</name>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Episode</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>AutoFocus Studio</source>
+        <translation>AutoFocus Studio</translation>
+    </message>
+    <message>
+        <source>No project open. Use File &gt; Open Project.</source>
+        <translation>未打开项目。请使用 文件 &gt; 打开项目。</translation>
+    </message>
+    <message>
+        <source>Filter episodes</source>
+        <translation>筛选片段</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Flagged</source>
+        <translation>已标记</translation>
+    </message>
+    <message>
+        <source>Not annotated</source>
+        <translation>未标注</translation>
+    </message>
+    <message>
+        <source>Annotated</source>
+        <translation>已标注</translation>
+    </message>
+    <message>
+        <source>Episodes</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>检查器</translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation>显著性</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open Project...</source>
+        <translation>打开项目(&amp;O)...</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>New &amp;Sample Project...</source>
+        <translation>新建示例项目(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>Import &amp;Folder...</source>
+        <translation>导入文件夹(&amp;F)...</translation>
+    </message>
+    <message>
+        <source>Import &amp;HDF5...</source>
+        <translation>导入 HDF5(&amp;H)...</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Panels</source>
+        <translation>面板(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Compare Overlays</source>
+        <translation>对比叠加层(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit Frame</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset Layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation>播放(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Next Episode</source>
+        <translation>下一个片段</translation>
+    </message>
+    <message>
+        <source>Previous Episode</source>
+        <translation>上一个片段</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About AutoFocus Studio</source>
+        <translation>关于 AutoFocus Studio(&amp;A)</translation>
+    </message>
+    <message>
+        <source>AutoFocus Studio %1: VLM-guided saliency annotation for imitation learning</source>
+        <translation>AutoFocus Studio %1：面向模仿学习的 VLM 引导显著性标注</translation>
+    </message>
+    <message>
+        <source>Cannot open project: %1</source>
+        <translation>无法打开项目：%1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; &amp;nbsp; %2 episodes, %3 frames, %4 x %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; &amp;nbsp; %2 个片段，%3 帧，%4 x %5</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>已打开 %1</translation>
+    </message>
+    <message>
+        <source>Cannot open episode %1: %2</source>
+        <translation>无法打开片段 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 - AutoFocus Studio</source>
+        <translation>%1 - AutoFocus Studio</translation>
+    </message>
+    <message>
+        <source>%1 / %2 - AutoFocus Studio</source>
+        <translation>%1 / %2 - AutoFocus Studio</translation>
+    </message>
+    <message>
+        <source>Open Project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message>
+        <source>Clear List</source>
+        <translation>清除列表</translation>
+    </message>
+    <message>
+        <source>Another job is running: %1</source>
+        <translation>另一个任务正在运行：%1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source> (%1 s left)</source>
+        <translation>（剩余 %1 秒）</translation>
+    </message>
+    <message>
+        <source>%1: cancelled</source>
+        <translation>%1：已取消</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 失败：%2</translation>
+    </message>
+    <message>
+        <source>New Sample Project</source>
+        <translation>新建示例项目</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Generates the built-in sample world and annotates it with the scene oracle
+(ground truth standing in for the VLM and the detector).</source>
+        <translation>生成内置示例世界，并用场景预言机标注
+（以真值代替 VLM 和检测器）。</translation>
+    </message>
+    <message>
+        <source>Folder (new)</source>
+        <translation>文件夹（新建）</translation>
+    </message>
+    <message>
+        <source>Frames per episode</source>
+        <translation>每个片段的帧数</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>%1 already exists; choose a new folder</source>
+        <translation>%1 已存在，请选择一个新文件夹</translation>
+    </message>
+    <message>
+        <source>New sample project</source>
+        <translation>新建示例项目</translation>
+    </message>
+    <message>
+        <source>Dataset Folder (one sub-folder per episode)</source>
+        <translation>数据集文件夹（每个片段一个子文件夹）</translation>
+    </message>
+    <message>
+        <source>New Project Folder</source>
+        <translation>新项目文件夹</translation>
+    </message>
+    <message>
+        <source>Import folder</source>
+        <translation>导入文件夹</translation>
+    </message>
+    <message>
+        <source>HDF5 Dataset</source>
+        <translation>HDF5 数据集</translation>
+    </message>
+    <message>
+        <source>HDF5 (*.hdf5 *.h5);;All files (*)</source>
+        <translation>HDF5 (*.hdf5 *.h5);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Import HDF5</source>
+        <translation>导入 HDF5</translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackController</name>
+    <message>
+        <source>Play / Pause</source>
+        <translation>播放 / 暂停</translation>
+    </message>
+    <message>
+        <source>Start or stop playback</source>
+        <translation>开始或停止播放</translation>
+    </message>
+    <message>
+        <source>Next Frame</source>
+        <translation>下一帧</translation>
+    </message>
+    <message>
+        <source>One frame forward</source>
+        <translation>前进一帧</translation>
+    </message>
+    <message>
+        <source>Previous Frame</source>
+        <translation>上一帧</translation>
+    </message>
+    <message>
+        <source>One frame back</source>
+        <translation>后退一帧</translation>
+    </message>
+    <message>
+        <source>10 Frames Forward</source>
+        <translation>前进 10 帧</translation>
+    </message>
+    <message>
+        <source>10 Frames Back</source>
+        <translation>后退 10 帧</translation>
+    </message>
+    <message>
+        <source>First Frame</source>
+        <translation>第一帧</translation>
+    </message>
+    <message>
+        <source>Last Frame</source>
+        <translation>最后一帧</translation>
+    </message>
+    <message>
+        <source>Next Sub-sequence</source>
+        <translation>下一个子序列</translation>
+    </message>
+    <message>
+        <source>Jump to the next sub-sequence</source>
+        <translation>跳到下一个子序列</translation>
+    </message>
+    <message>
+        <source>Previous Sub-sequence</source>
+        <translation>上一个子序列</translation>
+    </message>
+    <message>
+        <source>Jump to the start of this or the previous sub-sequence</source>
+        <translation>跳到本子序列或上一个子序列的开头</translation>
+    </message>
+    <message>
+        <source>Next Flagged Frame</source>
+        <translation>下一个标记帧</translation>
+    </message>
+    <message>
+        <source>Jump to the next frame flagged for review</source>
+        <translation>跳到下一个待复核的标记帧</translation>
+    </message>
+    <message>
+        <source>Loop Range</source>
+        <translation>循环区间</translation>
+    </message>
+    <message>
+        <source>Repeat the loop range while playing</source>
+        <translation>播放时重复循环区间</translation>
+    </message>
+    <message>
+        <source>Set Loop Start</source>
+        <translation>设置循环起点</translation>
+    </message>
+    <message>
+        <source>Loop from the current frame</source>
+        <translation>从当前帧开始循环</translation>
+    </message>
+    <message>
+        <source>Set Loop End</source>
+        <translation>设置循环终点</translation>
+    </message>
+    <message>
+        <source>Loop up to the current frame</source>
+        <translation>循环到当前帧</translation>
+    </message>
+    <message>
+        <source>Faster</source>
+        <translation>加速</translation>
+    </message>
+    <message>
+        <source>Double the playback speed</source>
+        <translation>播放速度加倍</translation>
+    </message>
+    <message>
+        <source>Slower</source>
+        <translation>减速</translation>
+    </message>
+    <message>
+        <source>Halve the playback speed</source>
+        <translation>播放速度减半</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>All messages</source>
+        <translation>所有消息</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>警告和错误</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>仅错误</translation>
+    </message>
+    <message>
+        <source>Filter by episode or message</source>
+        <translation>按片段或消息筛选</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Bake Curation into key_objects.json</source>
+        <translation>将校订写入 key_objects.json(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Write the curated key objects with their provenance into each edited episode</source>
+        <translation>将校订后的关键对象及其来源写入每个已编辑的片段</translation>
+    </message>
+    <message numerus="yes">
+        <source>Baked %n episode(s)</source>
+        <translation>
+            <numerusform>已写入 %n 个片段</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;original annotations&gt;</source>
+        <translation>&lt;原始标注&gt;</translation>
+    </message>
+    <message>
+        <source>Objects</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>&amp;Run Pipeline</source>
+        <translation>运行流水线(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Run the annotation pipeline on the episodes checked in the Runs panel</source>
+        <translation>在“运行”面板勾选的片段上运行标注流水线</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+</context>
+<context>
+    <name>RunsPanel</name>
+    <message>
+        <source>Episodes (none checked = all)</source>
+        <translation>片段（不勾选即全部）</translation>
+    </message>
+    <message>
+        <source>Check All</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <source>Check None</source>
+        <translation>全不选</translation>
+    </message>
+    <message>
+        <source>Current Only</source>
+        <translation>仅当前</translation>
+    </message>
+    <message>
+        <source>Backends</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <source>Scene oracle (sample world)</source>
+        <translation>场景预言机（示例世界）</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible server</source>
+        <translation>OpenAI 兼容服务器</translation>
+    </message>
+    <message>
+        <source>name of the variable, e.g. OPENAI_API_KEY</source>
+        <translation>变量名，例如 OPENAI_API_KEY</translation>
+    </message>
+    <message>
+        <source>The API key itself is never stored: only the name of the environment variable that holds it.</source>
+        <translation>不会保存 API 密钥本身，只保存存放密钥的环境变量名。</translation>
+    </message>
+    <message>
+        <source>VLM</source>
+        <translation>VLM</translation>
+    </message>
+    <message>
+        <source>Endpoint URL</source>
+        <translation>服务端点 URL</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>API key variable</source>
+        <translation>API 密钥变量</translation>
+    </message>
+    <message>
+        <source>Detector</source>
+        <translation>检测器</translation>
+    </message>
+    <message>
+        <source>Detector URL</source>
+        <translation>检测器 URL</translation>
+    </message>
+    <message>
+        <source>Detector model</source>
+        <translation>检测器模型</translation>
+    </message>
+    <message>
+        <source>Check Connection</source>
+        <translation>检查连接</translation>
+    </message>
+    <message>
+        <source>Run Pipeline</source>
+        <translation>运行流水线</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation>正在取消...</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source> — ETA %1 s</source>
+        <translation> — 预计剩余 %1 秒</translation>
+    </message>
+    <message>
+        <source>Open a project before starting a run.</source>
+        <translation>开始运行前请先打开项目。</translation>
+    </message>
+    <message>
+        <source>A job is already running; cancel it first.</source>
+        <translation>已有任务在运行，请先取消。</translation>
+    </message>
+    <message>
+        <source>Pipeline run</source>
+        <translation>流水线运行</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pipeline run started on %n episode(s)</source>
+        <translation>
+            <numerusform>流水线已在 %n 个片段上开始运行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled; finished stages are kept.</source>
+        <translation>已取消；已完成的阶段会保留。</translation>
+    </message>
+    <message>
+        <source>Pipeline run cancelled (finished stages are on disk; a new run resumes)</source>
+        <translation>流水线运行已取消（已完成的阶段已保存；再次运行会继续）</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Pipeline run failed: %1</source>
+        <translation>流水线运行失败：%1</translation>
+    </message>
+    <message>
+        <source>Finished (ran %1; up to date %2)</source>
+        <translation>完成（已运行 %1；已是最新 %2）</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Stage %1 failed: %2</source>
+        <translation>阶段 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>Done in %1 s: %2 episode(s), %3 failed</source>
+        <translation>用时 %1 秒完成：%2 个片段，%3 个失败</translation>
+    </message>
+    <message>
+        <source>Nothing to check: %1</source>
+        <translation>没有可检查的内容：%1</translation>
+    </message>
+    <message>
+        <source>Connection check</source>
+        <translation>连接检查</translation>
+    </message>
+    <message>
+        <source>Connection check failed: %1</source>
+        <translation>连接检查失败：%1</translation>
+    </message>
+    <message>
+        <source>Connection OK</source>
+        <translation>连接正常</translation>
+    </message>
+    <message numerus="yes">
+        <source>Connection check: %n problem(s), see the log</source>
+        <translation>
+            <numerusform>连接检查：%n 个问题，请查看日志</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking the connection...</source>
+        <translation>正在检查连接...</translation>
+    </message>
+</context>
+<context>
+    <name>SaliencyPanel</name>
+    <message>
+        <source>Eq. 1 parameters</source>
+        <translation>公式 1 参数</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>sigma0 = 0.094 x image width (30 px at 320)</source>
+        <translation>sigma0 = 0.094 x 图像宽度（320 宽时为 30 像素）</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>sigma0</source>
+        <translation>sigma0</translation>
+    </message>
+    <message>
+        <source>geometric  (sigma0 / beta^k)</source>
+        <translation>几何  (sigma0 / beta^k)</translation>
+    </message>
+    <message>
+        <source>linear  (sigma0 + k delta)</source>
+        <translation>线性  (sigma0 + k delta)</translation>
+    </message>
+    <message>
+        <source>growth</source>
+        <translation>增长</translation>
+    </message>
+    <message>
+        <source>beta</source>
+        <translation>beta</translation>
+    </message>
+    <message>
+        <source>delta = 0.25 x sigma0</source>
+        <translation>delta = 0.25 x sigma0</translation>
+    </message>
+    <message>
+        <source>delta</source>
+        <translation>delta</translation>
+    </message>
+    <message>
+        <source>decay</source>
+        <translation>衰减</translation>
+    </message>
+    <message>
+        <source>temporal</source>
+        <translation>时序</translation>
+    </message>
+    <message>
+        <source>Off = window 1 (the non-temporal ablation)</source>
+        <translation>关闭 = 窗口 1（非时序消融）</translation>
+    </message>
+    <message>
+        <source> frames</source>
+        <translation> 帧</translation>
+    </message>
+    <message>
+        <source>window K</source>
+        <translation>窗口 K</translation>
+    </message>
+    <message>
+        <source>isotropic (paper)</source>
+        <translation>各向同性（论文）</translation>
+    </message>
+    <message>
+        <source>box-shaped</source>
+        <translation>方框形</translation>
+    </message>
+    <message>
+        <source>kernel</source>
+        <translation>核</translation>
+    </message>
+    <message>
+        <source>Surrounding frames</source>
+        <translation>相邻帧</translation>
+    </message>
+    <message>
+        <source>Apply to Project</source>
+        <translation>应用到项目</translation>
+    </message>
+    <message>
+        <source>Re-render every episode with these parameters and save them in project.json</source>
+        <translation>用这些参数重新渲染所有片段并保存到 project.json</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Paper Defaults</source>
+        <translation>论文默认值</translation>
+    </message>
+    <message>
+        <source>Invalid: %1</source>
+        <translation>无效：%1</translation>
+    </message>
+    <message>
+        <source>Current frame re-rendered in %1 ms</source>
+        <translation>当前帧重新渲染耗时 %1 毫秒</translation>
+    </message>
+    <message>
+        <source>Apply saliency</source>
+        <translation>应用显著性</translation>
+    </message>
+    <message>
+        <source>Starting...</source>
+        <translation>正在启动...</translation>
+    </message>
+    <message>
+        <source>%1  %p%  (%2 s left)</source>
+        <translation>%1  %p%  （剩余 %2 秒）</translation>
+    </message>
+    <message>
+        <source>%1  %p%</source>
+        <translation>%1  %p%</translation>
+    </message>
+    <message>
+        <source>Saliency parameters applied to every episode and saved in project.json</source>
+        <translation>显著性参数已应用到所有片段并保存到 project.json</translation>
+    </message>
+    <message>
+        <source>Apply to project cancelled</source>
+        <translation>应用到项目已取消</translation>
+    </message>
+    <message>
+        <source>Apply to project failed: %1</source>
+        <translation>应用到项目失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>说明</translation>
+    </message>
+</context>
+<context>
+    <name>StudioDocument</name>
+    <message>
+        <source>No project is open</source>
+        <translation>未打开项目</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineLanes</name>
+    <message>
+        <source>No episode</source>
+        <translation>无片段</translation>
+    </message>
+    <message>
+        <source>frame</source>
+        <translation>帧</translation>
+    </message>
+    <message>
+        <source>sub-sequences</source>
+        <translation>子序列</translation>
+    </message>
+    <message>
+        <source>coverage</source>
+        <translation>覆盖率</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <source>frame </source>
+        <translation>帧 </translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation>播放速度</translation>
+    </message>
+    <message>
+        <source>sub-sequence %1 / %2  [%3-%4]  %5 key, %6 re-run(s)</source>
+        <translation>子序列 %1 / %2  [%3-%4]  %5 个关键，%6 次重跑</translation>
+    </message>
+    <message>
+        <source>no sub-sequence</source>
+        <translation>无子序列</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>AutoFocus Studio</source>
+        <translation>AutoFocus Studio</translation>
+    </message>
+    <message>
+        <source>Project directory to open</source>
+        <translation>要打开的项目目录</translation>
+    </message>
+    <message>
+        <source>Write screenshots to DIR and exit</source>
+        <translation>将截图写入 DIR 后退出</translation>
+    </message>
+    <message>
+        <source>Episode to show</source>
+        <translation>要显示的片段</translation>
+    </message>
+    <message>
+        <source>Frame to show</source>
+        <translation>要显示的帧</translation>
+    </message>
+    <message>
+        <source>Window size WxH (screenshots)</source>
+        <translation>窗口尺寸 宽x高（截图）</translation>
+    </message>
+</context>
+</TS>
