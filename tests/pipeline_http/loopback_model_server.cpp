@@ -1,0 +1,224 @@
+#include "tests/pipeline_http/loopback_model_server.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <regex>
+#include <stdexcept>
+
+#include "core/base/hash.h"
+#include "core/dataset/project_store.h"
+#include "core/detect/roboflow_detector.h"
+#include "core/vlm/image_encoding.h"
+#include "core/vlm/openai_vlm_backend.h"
+
+namespace autofocus::testing {
+namespace {
+
+// One object of the scripted scene (centre, size in 320x180 pixels).
+struct SceneObject {
+  std::string label;
+  double x, y, w, h;
+};
+
+std::vector<SceneObject> SceneAt(int t) {
+  std::vector<SceneObject> out;
+  out.push_back({"car", 90.0 + 2.0 * t, 120, 50, 34});
+  if (t >= 10) out.push_back({"car", 230, 110, 40, 30});
+  if (t < 5) out.push_back({"pedestrian", 160, 115, 14, 36});
+  out.push_back({"traffic light", 280, 30, 12, 30});
+  if (t < 5) out.push_back({"cyclist", 40, 125, 20, 34});
+  return out;
+}
+
+// The text part and the image URLs of the first (user) message of a chat body.
+void FirstUserMessage(const Json& body, std::string* text, std::vector<std::string>* images) {
+  const Json& content = body.at("messages").at(0).at("content");
+  for (const Json& part : content) {
+    if (part.value("type", "") == "text") *text += part.value("text", "");
+    if (part.value("type", "") == "image_url") images->push_back(part.at("image_url").at("url"));
+  }
+}
+
+}  // namespace
+
+LoopbackModelServer::LoopbackModelServer(std::string model) : model_(std::move(model)) {
+  server_.SetModels({model_});
+  server_.SetDefault([this](const ReceivedRequest& r) {
+    try {
+      return Chat(r);
+    } catch (const std::exception& e) {
+      // 400 is not retried: a handler bug shows up at once in the test's failure message.
+      return FakeReply::Status(
+          400, Json{{"error", {{"message", std::string("test server: ") + e.what()}}}}.dump());
+    }
+  });
+  server_.Route("/grounding_dino/infer", [this](const ReceivedRequest& r) {
+    try {
+      return Detect(r);
+    } catch (const std::exception& e) {
+      return FakeReply::Status(400,
+                               Json{{"message", std::string("test server: ") + e.what()}}.dump());
+    }
+  });
+}
+
+void LoopbackModelServer::AddProject(const std::filesystem::path& project) {
+  const ProjectStore store = ProjectStore::Open(project);
+  const RoboflowDetectorOptions det;
+  const OpenAiVlmOptions vlm;
+  std::map<std::string, FrameRef> det_images, vlm_images;
+  for (const auto& info : store.info().episodes) {
+    const Episode e = store.LoadEpisode(info.name);
+    auto frames = store.OpenFrames(e);
+    for (int t = 0; t < e.num_frames; ++t) {
+      const cv::Mat frame = frames->Read(t);
+      // Encoded exactly as RoboflowGroundingDinoDetector and OpenAiVlmBackend encode frames.
+      std::vector<uchar> jpeg;
+      cv::imencode(".jpg", frame, jpeg, {cv::IMWRITE_JPEG_QUALITY, det.jpeg_quality});
+      const std::string det_hash =
+          Sha256Hex(std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()));
+      const std::string vlm_hash =
+          EncodeImageForVlm(frame, vlm.max_pixels, vlm.jpeg_quality, vlm.min_pixels).sha256;
+      if (!det_images.emplace(det_hash, FrameRef{e.name, t}).second ||
+          !vlm_images.emplace(vlm_hash, FrameRef{e.name, t}).second) {
+        throw std::runtime_error("two frames encode identically: " + e.name + " frame " +
+                                 std::to_string(t));
+      }
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  detector_images_.insert(det_images.begin(), det_images.end());
+  vlm_images_.insert(vlm_images.begin(), vlm_images.end());
+}
+
+void LoopbackModelServer::AnswerGarbageFor(const std::string& episode) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  garbage_episodes_.insert(episode);
+}
+
+int LoopbackModelServer::Count(ModelRequestKind kind) const {
+  int n = 0;
+  for (const auto& r : server_.requests()) n += Classify(r) == kind ? 1 : 0;
+  return n;
+}
+
+ModelRequestKind LoopbackModelServer::Classify(const ReceivedRequest& r) {
+  if (r.method == "POST" && r.path == "/grounding_dino/infer") return ModelRequestKind::kDetect;
+  if (r.method != "POST" || r.path != "/v1/chat/completions" || !r.json.is_object())
+    return ModelRequestKind::kOther;
+  const Json& messages = r.json.value("messages", Json::array());
+  if (messages.size() > 1) return ModelRequestKind::kRepair;  // user, assistant, repair text
+  std::string text;
+  std::vector<std::string> images;
+  try {
+    FirstUserMessage(r.json, &text, &images);
+  } catch (const Json::exception&) {
+    return ModelRequestKind::kOther;
+  }
+  if (text.find("Detected objects, each with a track ID") != std::string::npos)
+    return ModelRequestKind::kKeyObjects;
+  if (text.find("frames sampled at equal intervals") != std::string::npos)
+    return ModelRequestKind::kContext;
+  return ModelRequestKind::kOther;
+}
+
+std::optional<FrameRef> LoopbackModelServer::VlmFrame(const std::string& data_url) const {
+  const std::string prefix = "data:image/jpeg;base64,";
+  if (data_url.rfind(prefix, 0) != 0) return std::nullopt;
+  const std::string hash =
+      Sha256Hex(Base64Decode(std::string_view(data_url).substr(prefix.size())));
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = vlm_images_.find(hash);
+  if (it == vlm_images_.end()) return std::nullopt;
+  return it->second;
+}
+
+FakeReply LoopbackModelServer::Chat(const ReceivedRequest& r) {
+  const ModelRequestKind kind = Classify(r);
+  if (kind == ModelRequestKind::kOther)
+    throw std::runtime_error("unexpected request " + r.method + " " + r.path);
+  if (r.json.value("model", "") != model_)
+    throw std::runtime_error("unknown model " + r.json.value("model", ""));
+  std::string text;
+  std::vector<std::string> images;
+  FirstUserMessage(r.json, &text, &images);
+  if (images.empty()) throw std::runtime_error("no image in the question");
+  const std::optional<FrameRef> frame = VlmFrame(images.front());
+  if (!frame) throw std::runtime_error("an image that is no frame of a registered project");
+
+  if (kind == ModelRequestKind::kContext) {
+    const Json answer = {{"objects",
+                          {{{"type", "Car"},
+                            {"relevance", "safety_critical"},
+                            {"description", "vehicles on the road"}},
+                           {{"type", "Pedestrian"},
+                            {"relevance", "safety_critical"},
+                            {"description", "people near the road"}},
+                           {{"type", "Traffic light"},
+                            {"relevance", "traffic_control"},
+                            {"description", "signals"}}}},
+                         {"description", "Loopback drive of " + frame->episode + " over " +
+                                             std::to_string(images.size()) + " frames."}};
+    return FakeReply::Chat(answer.dump(), kContextPromptTokens, kCompletionTokens);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (garbage_episodes_.count(frame->episode)) {
+      return FakeReply::Chat(GarbageText(), kKeyObjectsPromptTokens, kCompletionTokens);
+    }
+  }
+  if (kind == ModelRequestKind::kRepair)
+    throw std::runtime_error("a repair turn although every answer was valid");
+
+  // The candidates as the key-object template lists them.
+  static const std::regex line(R"(- id:(\d+), class:([^,]+), bbox:\[[^\]]*\])");
+  Json top = Json::array();
+  bool pedestrian = false, cyclist = false;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), line); it != std::sregex_iterator();
+       ++it) {
+    const int id = std::stoi((*it)[1].str());
+    const std::string label = (*it)[2].str();
+    pedestrian = pedestrian || label == "pedestrian";
+    cyclist = cyclist || label == "cyclist";
+    if (label == "car" || label == "cyclist") {
+      top.push_back({{"id", id},
+                     {"class", label},
+                     {"score", 0.9},
+                     {"rationale", "moving " + label + " nearby"}});
+    }
+  }
+  Json missing = Json::array();
+  if (pedestrian && !cyclist) missing.push_back("cyclist");
+  const Json answer = {{"top_k", top}, {"missing_suspects", missing}};
+  return FakeReply::Chat(answer.dump(), kKeyObjectsPromptTokens, kCompletionTokens);
+}
+
+FakeReply LoopbackModelServer::Detect(const ReceivedRequest& r) {
+  if (!r.json.is_object()) throw std::runtime_error("body is not JSON");
+  const std::string hash =
+      Sha256Hex(Base64Decode(r.json.at("image").at("value").get<std::string>()));
+  FrameRef frame;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = detector_images_.find(hash);
+    if (it == detector_images_.end())
+      throw std::runtime_error("an image that is no frame of a registered project");
+    frame = it->second;
+  }
+  const auto classes = r.json.at("text").get<std::vector<std::string>>();
+  Json predictions = Json::array();
+  for (const auto& o : SceneAt(frame.frame)) {
+    if (std::find(classes.begin(), classes.end(), o.label) == classes.end()) continue;
+    predictions.push_back({{"x", o.x},
+                           {"y", o.y},
+                           {"width", o.w},
+                           {"height", o.h},
+                           {"confidence", 0.8},
+                           {"class", o.label}});
+  }
+  FakeReply reply;
+  reply.body =
+      Json{{"predictions", predictions}, {"image", {{"width", 320}, {"height", 180}}}}.dump();
+  return reply;
+}
+
+}  // namespace autofocus::testing

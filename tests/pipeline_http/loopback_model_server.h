@@ -1,0 +1,99 @@
+#pragma once
+
+// A loopback "model server" for end-to-end pipeline tests over HTTP: one FakeOpenAiServer
+// (tests/vlm) that answers OpenAI chat completions like a VLM and Roboflow's
+// POST /grounding_dino/infer like Grounding DINO, computing every reply from the request.
+//
+// Frames are recognised by the hash of the image bytes in the request (the test registers the
+// project first; the catalogue encodes every frame exactly as the clients do), so each answer
+// depends only on (episode, frame, question) and never on request order or concurrency.
+//
+// The scripted scene, per frame t of every episode (320x180 frames, boxes as centre + size):
+//   car A          always,   centre (90 + 2t, 120), 50 x 34
+//   car B          t >= 10,  centre (230, 110),     40 x 30
+//   pedestrian P   t < 5,    centre (160, 115),     14 x 36
+//   traffic light  always,   centre (280, 30),      12 x 30
+//   cyclist C      t < 5,    centre (40, 125),      20 x 34   (only when "cyclist" is asked for)
+// Only the requested classes are returned. So the sub-sequences are [0,4] {A,P,L}, [5,9] {A,L},
+// [10,19] {A,L,B} for 20-frame episodes.
+//
+// The VLM: the global-context question gets the vocabulary Car, Pedestrian, Traffic light and a
+// summary naming the episode. A key-object question gets every candidate of class car or cyclist
+// as key objects (in the listed order), and "missing_suspects": ["cyclist"] when a pedestrian is
+// listed without a cyclist (one missing-category re-run on the first sub-sequence, which then
+// recovers the cyclist).
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/vlm/fake_openai_server.h"
+
+namespace autofocus::testing {
+
+// What a received request was.
+enum class ModelRequestKind {
+  kContext,     // chat: global-context question
+  kKeyObjects,  // chat: key-object question (first turn)
+  kRepair,      // chat: repair turn after an invalid answer
+  kDetect,      // POST /grounding_dino/infer
+  kOther,       // anything else (e.g. GET /v1/models)
+};
+
+// A frame of a registered project.
+struct FrameRef {
+  std::string episode;  // episode name
+  int frame = 0;        // frame index
+};
+
+// Tokens the server reports for each question (usage block).
+constexpr int kContextPromptTokens = 2048;
+constexpr int kKeyObjectsPromptTokens = 321;
+constexpr int kCompletionTokens = 45;
+
+// The loopback server. Listens on 127.0.0.1 from construction to destruction.
+class LoopbackModelServer {
+ public:
+  // `model` is the model id /v1/models lists.
+  explicit LoopbackModelServer(std::string model = "loopback-vlm");
+
+  // "http://127.0.0.1:<port>" (serves both the VLM and the detector).
+  std::string url() const { return server_.base_url(); }
+  // Catalogues every frame of `project` so requests can be mapped to (episode, frame). Throws
+  // std::runtime_error when two frames encode to the same bytes (the mapping would be ambiguous).
+  void AddProject(const std::filesystem::path& project);
+  // Key-object questions (and their repair turns) about frames of `episode` get a reply that
+  // is not JSON.
+  void AnswerGarbageFor(const std::string& episode);
+
+  // Requests received so far of `kind`.
+  int Count(ModelRequestKind kind) const;
+  // All requests received so far.
+  int Total() const { return server_.request_count(); }
+  // Every request received (copies).
+  std::vector<ReceivedRequest> requests() const { return server_.requests(); }
+
+  // Classifies a request (pure function of the request).
+  static ModelRequestKind Classify(const ReceivedRequest& r);
+  // The text of the garbage answers.
+  static const char* GarbageText() { return "Sorry, I cannot help with that <think>"; }
+
+ private:
+  FakeReply Chat(const ReceivedRequest& r);
+  FakeReply Detect(const ReceivedRequest& r);
+  std::optional<FrameRef> VlmFrame(const std::string& data_url) const;
+
+  FakeOpenAiServer server_;
+  std::string model_;
+  mutable std::mutex mutex_;
+  std::map<std::string, FrameRef> detector_images_;  // sha256 of the detector's JPEG -> frame
+  std::map<std::string, FrameRef> vlm_images_;       // sha256 of the VLM's JPEG -> frame
+  std::set<std::string> garbage_episodes_;
+};
+
+}  // namespace autofocus::testing
