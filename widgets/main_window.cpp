@@ -28,6 +28,7 @@
 #include <QVBoxLayout>
 
 #include "core/base/error.h"
+#include "widgets/curation_install.h"
 #include "widgets/episode_table_model.h"
 #include "widgets/frame_view.h"
 #include "widgets/inspector_view.h"
@@ -159,6 +160,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(doc_, &StudioDocument::episodeChanged, this, &MainWindow::UpdateTitle);
 
   BuildMenus();
+  InstallCuration(this);  // curation, undo/history, runs, log, shortcuts help
   default_state_ = saveState();
   resize(1500, 920);
 }

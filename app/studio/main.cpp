@@ -6,7 +6,9 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QSettings>
+#include <QLocale>
 #include <QTimer>
+#include <QTranslator>
 #include <cstdio>
 
 #include "widgets/frame_view.h"
@@ -49,6 +51,14 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName("AutoFocus Studio");
   QApplication::setApplicationVersion("0.1.0");
   autofocus::StudioStyle::ApplyDarkTheme(app);
+
+  // UI language: AUTOFOCUS_STUDIO_LANG (e.g. "zh_CN", "en") or the setting ui/language, else
+  // the system locale; translations are embedded under :/i18n (docs/curation.md).
+  QTranslator translator;
+  QString lang = qEnvironmentVariable("AUTOFOCUS_STUDIO_LANG");
+  if (lang.isEmpty()) lang = QSettings().value("ui/language").toString();
+  const QLocale locale = lang.isEmpty() ? QLocale() : QLocale(lang);
+  if (translator.load(locale, "autofocus_studio", "_", ":/i18n")) QApplication::installTranslator(&translator);
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "AutoFocus Studio"));

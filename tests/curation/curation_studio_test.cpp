@@ -1,0 +1,279 @@
+// Studio curation tests over a generated sample project: key toggles through the object model
+// change the rendered saliency, undo/redo restore it exactly, the models pass
+// QAbstractItemModelTester, and the journal restores edits after the studio process is killed.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QTableView>
+#include <QUndoStack>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/curation/edit_journal.h"
+#include "core/dataset/project_store.h"
+#include "tests/support/test_support.h"
+#include "widgets/curation_controller.h"
+#include "widgets/curation_install.h"
+#include "widgets/curation_object_model.h"
+#include "widgets/curation_panel.h"
+#include "widgets/log_model.h"
+#include "widgets/main_window.h"
+#include "widgets/studio_document.h"
+#include "widgets/studio_jobs.h"
+
+namespace autofocus {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+class CurationStudioTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    sim::SampleWorldOptions world;
+    world.episodes = 2;
+    world.frames = 30;
+    world.seed = 7;  // episode_000 has key objects (some seeds give a calm episode)
+    world.threads = 2;
+    GenerateAnnotatedSampleProject(world, dir_->path() / "pristine");
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  // A fresh copy of the annotated project (each test edits its own).
+  static QString FreshProject(const std::string& name) {
+    const fs::path out = dir_->path() / name;
+    fs::copy(dir_->path() / "pristine", out, fs::copy_options::recursive);
+    return QString::fromStdString(out.string());
+  }
+  static TempDir* dir_;
+};
+TempDir* CurationStudioTest::dir_ = nullptr;
+
+std::vector<float> MapOf(StudioDocument* doc, int frame) {
+  doc->FlushSignals();
+  return doc->SaliencyMap(frame);
+}
+
+TEST_F(CurationStudioTest, KeyToggleChangesSaliencyAndUndoRedoRestoreIt) {
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(FreshProject("toggle")));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  StudioDocument* doc = w.document();
+  const CurationUi ui = FindCurationUi(&w);
+  ASSERT_NE(ui.controller, nullptr);
+  ASSERT_NE(ui.objects, nullptr);
+  int frame = -1;
+  for (int t = 0; t < doc->frameCount() && frame < 0; ++t) {
+    if (!doc->episode()->key_boxes[static_cast<size_t>(t)].empty()) frame = t;
+  }
+  ASSERT_GE(frame, 0);
+  doc->SetCurrentFrame(frame);
+  doc->FlushSignals();
+  const std::vector<float> before = MapOf(doc, frame);
+  CurationObjectModel* model = ui.objects->model();
+  int key_row = -1;
+  for (int r = 0; r < model->rowCount(); ++r) {
+    if (model->index(r, CurationObjectModel::kKey).data(Qt::CheckStateRole).toInt() == Qt::Checked) key_row = r;
+  }
+  ASSERT_GE(key_row, 0);
+  const int id = model->trackId(key_row);
+  const size_t keys_before = doc->episode()->key_boxes[static_cast<size_t>(frame)].size();
+
+  ASSERT_TRUE(model->setData(model->index(key_row, CurationObjectModel::kKey), Qt::Unchecked, Qt::CheckStateRole));
+  const std::vector<float> after = MapOf(doc, frame);
+  EXPECT_EQ(doc->episode()->key_boxes[static_cast<size_t>(frame)].size(), keys_before - 1);
+  for (const auto& d : doc->episode()->key_boxes[static_cast<size_t>(frame)]) EXPECT_NE(d.id, id);
+  ASSERT_EQ(after.size(), before.size());
+  EXPECT_NE(after, before);
+  EXPECT_EQ(model->index(key_row, CurationObjectModel::kKey).data(Qt::CheckStateRole).toInt(), Qt::Unchecked);
+  EXPECT_EQ(model->index(key_row, CurationObjectModel::kDecidedBy).data().toString(), "person");
+  const int seg = doc->episode()->SegmentAt(frame);
+  EXPECT_EQ(doc->episode()->segments[static_cast<size_t>(seg)].decided_by, "person");
+
+  QUndoStack* stack = ui.controller->undoStack();
+  ASSERT_EQ(stack->count(), 1);
+  stack->undo();
+  EXPECT_EQ(MapOf(doc, frame), before);  // exactly the model's map again
+  EXPECT_EQ(doc->episode()->segments[static_cast<size_t>(seg)].decided_by, "model");
+  stack->redo();
+  EXPECT_EQ(MapOf(doc, frame), after);
+
+  // Journal: do, undo, redo.
+  const JournalContents j = ReadJournal(EditJournal::ProjectFile(doc->projectPath().toStdString()));
+  ASSERT_EQ(j.entries.size(), 3u);
+  EXPECT_EQ(j.entries[0].kind, "do");
+  EXPECT_EQ(j.entries[1].kind, "undo");
+  EXPECT_EQ(j.entries[1].of, 1);
+  EXPECT_EQ(j.entries[2].kind, "redo");
+  EXPECT_EQ(j.entries[0].edit.op, "set_key");
+  EXPECT_EQ(j.entries[0].edit.params.at("id"), id);
+
+  // Bake writes the person's decision into key_objects.json.
+  EXPECT_EQ(ui.controller->Bake(), 1);
+  const Json baked = ProjectStore::Open(doc->projectPath().toStdString()).LoadArtifact("episode_000", "key_objects");
+  EXPECT_EQ(baked.at("segments")[static_cast<size_t>(seg)].at("decided_by"), "person");
+  EXPECT_EQ(baked.at("curation").at("journal_seq"), 3);
+}
+
+TEST_F(CurationStudioTest, FailedEditIsLoggedNotPushed) {
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(FreshProject("failed")));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  const CurationUi ui = FindCurationUi(&w);
+  const int rows = ui.log->rowCount();
+  EXPECT_FALSE(ui.controller->Push(MakeDeleteBoxEdit("episode_000", 0, 9999)));
+  EXPECT_EQ(ui.controller->undoStack()->count(), 0);
+  ASSERT_EQ(ui.log->rowCount(), rows + 1);
+  EXPECT_EQ(ui.log->entries().back().severity, LogModel::kError);
+  EXPECT_NE(ui.log->entries().back().message.indexOf("track 9999 has no box in frame 0"), -1);
+}
+
+TEST_F(CurationStudioTest, LogModelAndProxyPassTheTesterAndFilter) {
+  LogModel log;
+  LogFilterProxy proxy;
+  proxy.setSourceModel(&log);
+  QAbstractItemModelTester t1(&log, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  QAbstractItemModelTester t2(&proxy, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  log.Add(LogModel::kInfo, "episode_000", "Finished");
+  log.Add(LogModel::kError, "episode_001", "Stage detect failed: timeout");
+  log.Add(LogModel::kWarning, "", "journal record 4 no longer applies");
+  EXPECT_EQ(log.rowCount(), 3);
+  EXPECT_EQ(log.columnCount(), 4);
+  EXPECT_EQ(log.index(1, LogModel::kEpisode).data().toString(), "episode_001");
+  EXPECT_EQ(log.index(1, LogModel::kSeverity).data().toString(), "Error");
+  proxy.SetMinSeverity(LogModel::kWarning);
+  EXPECT_EQ(proxy.rowCount(), 2);
+  proxy.setFilterFixedString("detect");
+  ASSERT_EQ(proxy.rowCount(), 1);
+  EXPECT_EQ(proxy.index(0, LogModel::kMessage).data().toString(), "Stage detect failed: timeout");
+  proxy.SetMinSeverity(LogModel::kInfo);
+  proxy.setFilterFixedString("episode_000");
+  EXPECT_EQ(proxy.rowCount(), 1);
+  log.SetMaxEntries(3);
+  log.Add(LogModel::kInfo, "x", "fourth");
+  EXPECT_EQ(log.rowCount(), 3);
+  EXPECT_EQ(log.entries().front().message, "Stage detect failed: timeout");
+  log.Clear();
+  EXPECT_EQ(proxy.rowCount(), 0);
+}
+
+TEST_F(CurationStudioTest, ObjectModelPassesTheTesterWhileEditing) {
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(FreshProject("tester")));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  const CurationUi ui = FindCurationUi(&w);
+  QAbstractItemModelTester tester(ui.objects->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  StudioDocument* doc = w.document();
+  for (int t = 0; t < doc->frameCount(); t += 3) {
+    doc->SetCurrentFrame(t);
+    doc->FlushSignals();
+    if (ui.objects->model()->rowCount() > 0) {
+      ui.objects->table()->selectRow(0);
+      ui.objects->ToggleSelectedKey();
+    }
+  }
+  EXPECT_GT(ui.controller->undoStack()->count(), 0);
+  while (ui.controller->undoStack()->canUndo()) ui.controller->undoStack()->undo();
+  EXPECT_EQ(ui.objects->model()->columnCount(), CurationObjectModel::kColumnCount);
+}
+
+// The deterministic edit i of the kill test, for a state `s` (flags and key decisions).
+Edit KillEdit(const CurationState& s, int i) {
+  if (i % 2 == 0) return MakeFlagFrameEdit(s.episode, (i / 2) % s.num_frames(), true, "note " + std::to_string(i));
+  std::vector<size_t> segs;
+  for (size_t k = 0; k < s.segments.size(); ++k) {
+    if (!s.segments[k].ids.empty()) segs.push_back(k);
+  }
+  const CurationSegment& seg = s.segments[segs[static_cast<size_t>(i / 2) % segs.size()]];
+  return MakeSetKeyEdit(s.episode, seg.start, seg.ids.front(), (i / 2) % 2 == 0);
+}
+
+// The child side of the kill test: a studio that edits through the undo stack forever and
+// acknowledges each edit on the fd in AUTOFOCUS_CURATION_ACK_FD after Push() returned.
+TEST_F(CurationStudioTest, DISABLED_KillChild) {
+  const char* project = std::getenv("AUTOFOCUS_CURATION_CHILD_PROJECT");
+  const char* fd_text = std::getenv("AUTOFOCUS_CURATION_ACK_FD");
+  if (!project || !fd_text) GTEST_SKIP();
+  const int fd = std::atoi(fd_text);
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(project));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  const CurationUi ui = FindCurationUi(&w);
+  for (int i = 0; i < 1000000; ++i) {
+    ASSERT_TRUE(ui.controller->Push(KillEdit(*ui.controller->current(), i)));
+    const char ack = 1;
+    if (write(fd, &ack, 1) != 1) return;
+  }
+}
+
+TEST_F(CurationStudioTest, JournalRestoresEditsAfterTheStudioIsKilled) {
+  const QString project = FreshProject("killed");
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // Exec at once (a forked Qt process must not go on): the same test binary runs the child.
+    close(fds[0]);
+    setenv("AUTOFOCUS_CURATION_CHILD_PROJECT", project.toLocal8Bit().constData(), 1);
+    setenv("AUTOFOCUS_CURATION_ACK_FD", std::to_string(fds[1]).c_str(), 1);
+    setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    execl("/proc/self/exe", "test_curation_studio", "--gtest_also_run_disabled_tests",
+          "--gtest_filter=CurationStudioTest.DISABLED_KillChild", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  constexpr int kKillAfter = 25;
+  int acked = 0;
+  char buf;
+  while (acked < kKillAfter && read(fds[0], &buf, 1) == 1) ++acked;
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(fds[0]);
+  ASSERT_EQ(acked, kKillAfter) << "the child studio stopped early";
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  // Expected: the pipeline's state with the first `restored` edits applied.
+  const JournalContents j = ReadJournal(EditJournal::ProjectFile(project.toStdString()));
+  const int restored = static_cast<int>(j.entries.size());
+  EXPECT_GE(restored, acked);
+  CurationState expect = LoadCurationState(ProjectStore::Open(project.toStdString()), "episode_000");
+  for (int i = 0; i < restored; ++i) {
+    Edit e = KillEdit(expect, i);
+    ApplyEdit(expect, e);
+  }
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(project));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  w.document()->FlushSignals();
+  const CurationUi ui = FindCurationUi(&w);
+  ASSERT_NE(ui.controller->current(), nullptr);
+  EXPECT_TRUE(*ui.controller->current() == expect);
+  const StudioEpisode* ep = w.document()->episode();
+  for (size_t k = 0; k < expect.segments.size(); ++k) {
+    EXPECT_EQ(ep->segments[k].key_ids, expect.segments[k].key_ids) << "sub-sequence " << k;
+    EXPECT_EQ(ep->segments[k].decided_by, expect.segments[k].DecidedBy());
+  }
+  for (int t = 0; t < expect.num_frames(); ++t) {
+    EXPECT_EQ(ep->key_boxes[static_cast<size_t>(t)].size(), expect.KeyBoxes(t).size()) << "frame " << t;
+  }
+  std::vector<int> flagged;
+  for (const auto& [f, note] : expect.flags) flagged.push_back(f);
+  EXPECT_EQ(w.document()->flaggedFrames(), flagged);
+  EXPECT_FALSE(flagged.empty());
+  // The log says what was restored.
+  bool logged = false;
+  for (const auto& e : ui.log->entries()) logged |= e.message.contains(QString::number(restored));
+  EXPECT_TRUE(logged);
+}
+
+}  // namespace
+}  // namespace autofocus
