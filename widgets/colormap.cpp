@@ -111,10 +111,15 @@ void Colormap::Colorize(const float* map, int w, int h, float opacity, float thr
   if (out->width() != w || out->height() != h || out->format() != QImage::Format_ARGB32_Premultiplied) {
     *out = QImage(w, h, QImage::Format_ARGB32_Premultiplied);
   }
-  // Premultiply the LUT once per call (256 entries) instead of once per pixel.
-  const uint32_t a = static_cast<uint32_t>(std::clamp(opacity, 0.f, 1.f) * 255.f + 0.5f);
+  // Premultiply the LUT once per call (256 entries) instead of once per pixel. Alpha ramps up
+  // over the lower half above the threshold, so faint values fade in instead of drawing a hard
+  // dark disc over the frame.
+  const float op = std::clamp(opacity, 0.f, 1.f);
   std::array<uint32_t, 256> pre;
   for (size_t i = 0; i < 256; ++i) {
+    const float t = static_cast<float>(i) / 255.f;
+    const float ramp = threshold < 1.f ? std::clamp(2.f * (t - threshold) / (1.f - threshold), 0.f, 1.f) : 1.f;
+    const uint32_t a = static_cast<uint32_t>(op * ramp * 255.f + 0.5f);
     const uint32_t c = lut_[i];
     const uint32_t r = ((c >> 16) & 0xFF) * a / 255, g = ((c >> 8) & 0xFF) * a / 255, b = (c & 0xFF) * a / 255;
     pre[i] = (a << 24) | (r << 16) | (g << 8) | b;

@@ -27,7 +27,8 @@ class Colormap {
   const std::array<uint32_t, 256>& lut() const { return lut_; }
 
   // Writes `map` (w x h floats in [0,1]) into `out` (ARGB32_Premultiplied, resized as needed):
-  // colour lut[v], alpha = opacity * 255 for v >= threshold, fully transparent below.
+  // colour lut[v]; alpha = opacity * 255 * min(1, 2 (v - threshold) / (1 - threshold)) for
+  // v >= threshold (a fade-in over the lower half), fully transparent below.
   void Colorize(const float* map, int w, int h, float opacity, float threshold, QImage* out) const;
   // A horizontal (or vertical, bottom = 0) colour bar image.
   QImage Bar(int width, int height, bool vertical = false) const;

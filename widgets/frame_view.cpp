@@ -79,8 +79,8 @@ void FrameCanvas::SetOverlay(FrameOverlay overlay) {
   InvalidateHeatmap();
 }
 
-void FrameCanvas::SetShowBoxes(bool show) {
-  show_boxes_ = show;
+void FrameCanvas::SetBoxMode(BoxMode mode) {
+  box_mode_ = mode;
   update();
 }
 
@@ -163,7 +163,7 @@ void FrameCanvas::paintEvent(QPaintEvent*) {
   p.setRenderHint(QPainter::Antialiasing, true);
   if (overlay_ == FrameOverlay::kGroundTruth) DrawGroundTruth(p);
   if (overlay_ == FrameOverlay::kGaze) DrawGaze(p);
-  if (show_boxes_) DrawBoxes(p);
+  if (box_mode_ != BoxMode::kNone) DrawBoxes(p);
   if (frame.isNull()) {
     p.setPen(Qt::white);
     p.drawText(rect(), Qt::AlignCenter, tr("Frame %1 could not be read").arg(doc_->currentFrame()));
@@ -196,6 +196,7 @@ void FrameCanvas::DrawBoxes(QPainter& p) {
   const QPointF o = transform_->offset();
   for (const auto& d : boxes) {
     const bool key = is_key(d) || (std::find_if(keys.begin(), keys.end(), [&](const Detection& k) { return k.id == d.id; }) != keys.end());
+    if (!key && box_mode_ == BoxMode::kKeyOnly) continue;
     const bool selected = d.id >= 0 && d.id == doc_->selectedTrack();
     const QColor c = StudioStyle::TrackColor(d.id);
     const QRectF r(o + QPointF(d.box.x1, d.box.y1) * s, o + QPointF(d.box.x2, d.box.y2) * s);
@@ -384,16 +385,21 @@ FrameView::FrameView(StudioDocument* doc, QWidget* parent) : QWidget(parent), do
   opacity_->setObjectName("opacity");
   opacity_->setRange(0, 100);
   opacity_->setValue(static_cast<int>(style_.opacity * 100));
+  opacity_->setMinimumWidth(70);
   opacity_->setMaximumWidth(110);
   opacity_->setToolTip(tr("Heatmap opacity"));
   threshold_ = new QSlider(Qt::Horizontal, bar);
   threshold_->setObjectName("threshold");
   threshold_->setRange(0, 100);
   threshold_->setValue(static_cast<int>(style_.threshold * 100));
+  threshold_->setMinimumWidth(70);
   threshold_->setMaximumWidth(110);
   threshold_->setToolTip(tr("Saliency below this value is transparent"));
-  boxes_ = new QCheckBox(tr("Boxes"), bar);
-  boxes_->setChecked(settings.value("frame_view/boxes", true).toBool());
+  boxes_ = new QComboBox(bar);
+  boxes_->setObjectName("boxMode");
+  boxes_->addItems({tr("All boxes"), tr("Key objects"), tr("No boxes")});
+  boxes_->setToolTip(tr("Boxes drawn: all tracked objects (pruned ones dashed), key objects only, or none"));
+  boxes_->setCurrentIndex(std::clamp(settings.value("frame_view/box_mode", 0).toInt(), 0, 2));
   split_button_ = new QToolButton(bar);
   split_button_->setObjectName("splitButton");
   split_button_->setText(tr("Compare"));
@@ -451,8 +457,8 @@ FrameView::FrameView(StudioDocument* doc, QWidget* parent) : QWidget(parent), do
   right_overlay_->setCurrentIndex(settings.value("frame_view/right_overlay", 2).toInt());
   left_->SetOverlay(static_cast<FrameOverlay>(left_overlay_->currentData().toInt()));
   right_->SetOverlay(static_cast<FrameOverlay>(right_overlay_->currentData().toInt()));
-  left_->SetShowBoxes(boxes_->isChecked());
-  right_->SetShowBoxes(boxes_->isChecked());
+  left_->SetBoxMode(static_cast<BoxMode>(boxes_->currentIndex()));
+  right_->SetBoxMode(static_cast<BoxMode>(boxes_->currentIndex()));
   SetSplit(settings.value("frame_view/split", false).toBool());
 
   connect(left_overlay_, qOverload<int>(&QComboBox::currentIndexChanged), this,
@@ -471,9 +477,9 @@ FrameView::FrameView(StudioDocument* doc, QWidget* parent) : QWidget(parent), do
     style_.threshold = v / 100.f;
     StyleChanged();
   });
-  connect(boxes_, &QCheckBox::toggled, this, [this](bool on) {
-    left_->SetShowBoxes(on);
-    right_->SetShowBoxes(on);
+  connect(boxes_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int i) {
+    left_->SetBoxMode(static_cast<BoxMode>(i));
+    right_->SetBoxMode(static_cast<BoxMode>(i));
   });
   connect(split_button_, &QToolButton::toggled, this, &FrameView::SetSplit);
   connect(fit, &QToolButton::clicked, transform_, &ViewTransform::ResetFit);
@@ -515,7 +521,7 @@ void FrameView::SaveSettings() const {
   settings.setValue("frame_view/left_overlay", left_overlay_->currentIndex());
   settings.setValue("frame_view/right_overlay", right_overlay_->currentIndex());
   settings.setValue("frame_view/split", split_button_->isChecked());
-  settings.setValue("frame_view/boxes", boxes_->isChecked());
+  settings.setValue("frame_view/box_mode", boxes_->currentIndex());
 }
 
 }  // namespace autofocus

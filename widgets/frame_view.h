@@ -49,6 +49,9 @@ class ViewTransform : public QObject {
 // What a pane draws over the frame.
 enum class FrameOverlay { kNone = 0, kSaliency, kGroundTruth, kGaze };
 
+// Which boxes a pane draws.
+enum class BoxMode { kAll = 0, kKeyOnly, kNone };
+
 // Settings of the heatmap drawing shared by both panes.
 struct HeatmapStyle {
   Colormap colormap{Colormap::Id::kInferno};  // LUT
@@ -67,7 +70,7 @@ class FrameCanvas : public QWidget {
 
   void SetOverlay(FrameOverlay overlay);
   FrameOverlay overlay() const { return overlay_; }
-  void SetShowBoxes(bool show);
+  void SetBoxMode(BoxMode mode);
   // Marks the cached frame/heatmap stale and schedules a repaint.
   void InvalidateFrame();
   void InvalidateHeatmap();
@@ -103,7 +106,7 @@ class FrameCanvas : public QWidget {
   ViewTransform* transform_;
   const HeatmapStyle* style_;
   FrameOverlay overlay_ = FrameOverlay::kSaliency;
-  bool show_boxes_ = true;
+  BoxMode box_mode_ = BoxMode::kAll;
   QImage frame_;
   int frame_index_ = -1;
   QImage heatmap_;
@@ -148,7 +151,7 @@ class FrameView : public QWidget {
   QSlider* opacity_ = nullptr;
   QSlider* threshold_ = nullptr;
   QToolButton* split_button_ = nullptr;
-  QCheckBox* boxes_ = nullptr;
+  QComboBox* boxes_ = nullptr;
   QLabel* color_bar_ = nullptr;
   QLabel* hover_ = nullptr;
   QLabel* frame_label_ = nullptr;

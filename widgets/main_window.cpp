@@ -22,6 +22,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QShowEvent>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
@@ -127,9 +128,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   QDockWidget* saliency_dock = MakeDock("dock_saliency", tr("Saliency"), saliency_, Qt::RightDockWidgetArea);
   tabifyDockWidget(inspector_dock, saliency_dock);
   inspector_dock->raise();
-  resizeDocks({findChild<QDockWidget*>("dock_episodes")}, {340}, Qt::Horizontal);
-  resizeDocks({inspector_dock}, {420}, Qt::Horizontal);
-  resizeDocks({findChild<QDockWidget*>("dock_timeline")}, {300}, Qt::Vertical);
 
   // Status bar: job progress with cancel.
   job_label_ = new QLabel(this);
@@ -275,6 +273,18 @@ void MainWindow::SaveLayout() {
   QSettings settings;
   settings.setValue("main_window/geometry", saveGeometry());
   settings.setValue("main_window/state", saveState());
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (shown_once_) return;
+  shown_once_ = true;
+  // Default proportions, applied once the window has its real size (a restored layout wins).
+  if (!layout_restored_ || QSettings().value("main_window/state").toByteArray().isEmpty()) {
+    resizeDocks({findChild<QDockWidget*>("dock_episodes"), findChild<QDockWidget*>("dock_inspector")},
+                {width() * 22 / 100, width() * 27 / 100}, Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget*>("dock_timeline")}, {height() * 34 / 100}, Qt::Vertical);
+  }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -74,6 +74,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
   void BuildMenus();
@@ -115,6 +116,7 @@ class MainWindow : public QMainWindow {
   QPointer<StudioJob> job_;
   QByteArray default_state_;
   bool layout_restored_ = false;
+  bool shown_once_ = false;
 };
 
 }  // namespace autofocus

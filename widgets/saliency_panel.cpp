@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -116,8 +117,9 @@ SaliencyPanel::SaliencyPanel(StudioDocument* doc, const HeatmapStyle* style, QWi
   timing_->setStyleSheet(QStringLiteral("color: palette(placeholder-text)"));
 
   auto* strip_box = new QGroupBox(tr("Surrounding frames"), this);
-  auto* strip = new QHBoxLayout(strip_box);
-  strip->setSpacing(3);
+  // A 3-column grid keeps the panel narrow enough to dock beside the frame view.
+  auto* strip = new QGridLayout(strip_box);
+  strip->setSpacing(2);
   strip->setContentsMargins(4, 4, 4, 4);
   for (int i = -kThumbRadius; i <= kThumbRadius; ++i) {
     auto* b = new QToolButton(strip_box);
@@ -126,10 +128,10 @@ SaliencyPanel::SaliencyPanel(StudioDocument* doc, const HeatmapStyle* style, QWi
     b->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
     b->setProperty("offset", i);
     connect(b, &QToolButton::clicked, this, [this, i] { doc_->SetCurrentFrame(doc_->currentFrame() + i); });
-    strip->addWidget(b);
+    const int k = i + kThumbRadius;
+    strip->addWidget(b, k / 3, k % 3);
     thumbs_.push_back(b);
   }
-  strip->addStretch(1);
 
   apply_ = new QPushButton(tr("Apply to Project"), this);
   apply_->setObjectName("applyButton");

@@ -241,17 +241,19 @@ void TimelineLanes::Rebuild() {
       return fa < fb;
     });
   }
+  // Every lane stays readable; the scroll area scrolls when there are many tracks.
+  setMinimumHeight(LaneTop(static_cast<int>(lanes_.size())) + 4);
   updateGeometry();
   update();
 }
 
 QSize TimelineLanes::sizeHint() const {
-  return {800, LaneTop(static_cast<int>(lanes_.size())) + kCoverage + 6};
+  return {800, LaneTop(static_cast<int>(lanes_.size())) + 4};
 }
 
 QSize TimelineLanes::minimumSizeHint() const { return {300, kRuler + kSegments + kCoverage + 20}; }
 
-int TimelineLanes::LaneTop(int lane) const { return kRuler + kSegments + 4 + lane * kLaneH; }
+int TimelineLanes::LaneTop(int lane) const { return kRuler + kSegments + kCoverage + 6 + lane * kLaneH; }
 
 double TimelineLanes::XOf(double frame) const {
   const int n = std::max(1, doc_->frameCount());
@@ -318,7 +320,7 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
     if (s.decided_by == "person") {
       p.fillRect(QRectF(r.left(), r.bottom() - 3, r.width(), 3), QColor(240, 190, 60));
     }
-    p.setPen(QPen(QColor(200, 210, 230), 1));
+    p.setPen(QPen(QColor(200, 210, 230, 70), 1));
     p.drawLine(QPointF(r.left(), seg_top), QPointF(r.left(), height()));
     if (s.reruns > 0) {
       // A small triangle per re-run iteration at the start of the sub-sequence.
@@ -331,6 +333,22 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
         p.drawPolygon(tri);
       }
     }
+  }
+
+  // Saliency coverage strip (stored coverage, drawn with the inferno map), under the sub-sequences.
+  const int cov_top = kRuler + kSegments + 1;
+  p.setPen(text);
+  p.drawText(QRectF(4, cov_top - 1, kGutter - 8, kCoverage + 2), Qt::AlignVCenter | Qt::AlignLeft, tr("coverage"));
+  static const Colormap kCoverageMap(Colormap::Id::kInferno);
+  if (!ep->coverage.empty()) {
+    double peak = 1e-9;
+    for (double c : ep->coverage) peak = std::max(peak, c);
+    for (int t = 0; t < n && t < static_cast<int>(ep->coverage.size()); ++t) {
+      p.fillRect(QRectF(XOf(t), cov_top, std::max(1.0, fw + 0.5), kCoverage),
+                 QColor::fromRgb(kCoverageMap.Rgb(static_cast<float>(ep->coverage[static_cast<size_t>(t)] / peak))));
+    }
+  } else {
+    p.fillRect(QRectF(XOf(0), cov_top, XOf(n) - XOf(0), kCoverage), QColor(60, 60, 60));
   }
 
   // Track lanes.
@@ -347,22 +365,6 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
     dim.setAlpha(80);
     for (const auto& [a, b] : l.present) p.fillRect(QRectF(XOf(a), top + 4, XOf(b + 1) - XOf(a), kLaneH - 8), dim);
     for (const auto& [a, b] : l.key) p.fillRect(QRectF(XOf(a), top + 2, XOf(b + 1) - XOf(a), kLaneH - 4), c);
-  }
-
-  // Saliency coverage strip (stored coverage, drawn with the inferno map) at the bottom.
-  const int cov_top = height() - kCoverage - 2;
-  p.setPen(text);
-  p.drawText(QRectF(4, cov_top - 1, kGutter - 8, kCoverage + 2), Qt::AlignVCenter | Qt::AlignLeft, tr("coverage"));
-  static const Colormap kCoverageMap(Colormap::Id::kInferno);
-  if (!ep->coverage.empty()) {
-    double peak = 1e-9;
-    for (double c : ep->coverage) peak = std::max(peak, c);
-    for (int t = 0; t < n && t < static_cast<int>(ep->coverage.size()); ++t) {
-      p.fillRect(QRectF(XOf(t), cov_top, std::max(1.0, fw + 0.5), kCoverage),
-                 QColor::fromRgb(kCoverageMap.Rgb(static_cast<float>(ep->coverage[static_cast<size_t>(t)] / peak))));
-    }
-  } else {
-    p.fillRect(QRectF(XOf(0), cov_top, XOf(n) - XOf(0), kCoverage), QColor(60, 60, 60));
   }
 
   // Flagged frames.
@@ -463,7 +465,7 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
 #ifdef AUTOFOCUS_STUDIO_HAS_QCUSTOMPLOT
   plot_ = new QCustomPlot(this);
   plot_->setObjectName("actionPlot");
-  plot_->setMinimumHeight(90);
+  plot_->setMinimumHeight(70);
   plot_->setBackground(palette().color(QPalette::Base));
   plot_->axisRect()->setAutoMargins(QCP::msNone);
   plot_->axisRect()->setMargins(QMargins(TimelineLanes::kGutter, 6, TimelineLanes::kRightMargin, 18));
@@ -482,7 +484,7 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
   plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
   playhead_ = new QCPItemStraightLine(plot_);
   playhead_->setPen(QPen(QColor(255, 80, 70), 2));
-  layout->addWidget(plot_, 2);
+  layout->addWidget(plot_, 1);
   // Clicking or dragging on the plot scrubs like the lanes.
   auto scrub = [this](QMouseEvent* e) {
     if (!(e->buttons() & Qt::LeftButton) || !doc_->episode()) return;

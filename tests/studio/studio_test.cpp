@@ -302,7 +302,8 @@ TEST_F(StudioTest, ColormapLutsMatchReferenceEndpoints) {
   inferno.Colorize(map, 4, 1, 0.5f, 0.05f, &out);
   EXPECT_EQ(qAlpha(out.pixel(0, 0)), 0);
   EXPECT_EQ(qAlpha(out.pixel(1, 0)), 0);
-  EXPECT_EQ(qAlpha(out.pixel(2, 0)), 128);
+  // 0.5 is in the fade-in: 0.5 * 255 * 2 * (0.502 - 0.05) / 0.95 (LUT entry 128) = 121.
+  EXPECT_EQ(qAlpha(out.pixel(2, 0)), 121);
   EXPECT_EQ(qAlpha(out.pixel(3, 0)), 128);
   EXPECT_EQ(Colormap::FromKey(Colormap::Key(Colormap::Id::kRdBu)), Colormap::Id::kRdBu);
 }
