@@ -1,5 +1,6 @@
 #include "core/dataset/frame_source.h"
 
+#include <dlfcn.h>
 #include <hdf5.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -13,6 +14,12 @@ namespace fs = std::filesystem;
 
 std::mutex& Hdf5Mutex() {
   static std::mutex mu;
+  // Debian's hdf5-plugin-lzf is not linked against liblzf, so HDF5 fails to load it
+  // ("undefined symbol: lzf_decompress"). Making liblzf's symbols global before the first HDF5
+  // call lets lzf-compressed datasets (common in robomimic/h5py files) decode. Every HDF5 call
+  // goes through this mutex, so this runs first.
+  static const bool lzf_loaded = dlopen("liblzf.so.1", RTLD_NOW | RTLD_GLOBAL) != nullptr;
+  (void)lzf_loaded;
   return mu;
 }
 

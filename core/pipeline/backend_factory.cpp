@@ -30,23 +30,6 @@ std::shared_ptr<const sim::GroundTruthStore> Truth(const ProjectStore& store, co
               "(autofocus demo / autofocus sim generate) have; configure a real model instead");
 }
 
-// A detector config without the settings that only say where and how to reach a server
-// (nested members of "merge" included). They do not shape answers, so they stay out of cache
-// keys, as for the VLM: a server restarted on another port, or a shard job with its own
-// instance, still reuses every recorded answer.
-Json WithoutTransport(Json j) {
-  static const char* const kTransport[] = {"base_url", "extra_base_urls", "endpoint_selection",
-                                           "max_in_flight", "api_key_env", "connect_timeout_s",
-                                           "total_timeout_s", "retry"};
-  if (j.is_object()) {
-    for (const char* k : kTransport) j.erase(k);
-  }
-  if (j.is_object() || j.is_array()) {
-    for (auto it = j.begin(); it != j.end(); ++it) *it = WithoutTransport(*it);
-  }
-  return j;
-}
-
 }  // namespace
 
 OpenAiVlmOptions OpenAiVlmOptionsFromJson(const Json& j, const std::string& file) {

@@ -168,11 +168,11 @@ struct PipelineController::Impl {
 
   Json VlmIdentity() const {
     return {{"kind", backends.vlm->Kind()}, {"model", backends.vlm->Model()},
-            {"domain", options.domain}, {"config", options.vlm}};
+            {"domain", options.domain}, {"config", WithoutTransport(options.vlm)}};
   }
   Json DetectorIdentity() const {
     return {{"kind", backends.detector->Kind()}, {"model", backends.detector->Model()},
-            {"config", options.detector}};
+            {"config", WithoutTransport(options.detector)}};
   }
 
   // Returns the stored artifact when it was computed from the same inputs.
@@ -313,12 +313,21 @@ struct PipelineController::Impl {
     return c;
   }
 
-  static std::vector<Detection> ActiveAt(const std::vector<Detection>& frame, const std::vector<int>& ids) {
+  // The candidates of a sub-sequence: each active track's box on its first frame, or, for a
+  // gap-bridged track not detected there, its first detection later in the sub-sequence.
+  static std::vector<Detection> ActiveAt(const std::vector<std::vector<Detection>>& frames, int start,
+                                         int end, const std::vector<int>& ids) {
     std::vector<Detection> out;
-    for (const auto& d : frame) {
-      if (std::binary_search(ids.begin(), ids.end(), d.id)) out.push_back(d);
+    for (int id : ids) {
+      for (int t = start; t <= end; ++t) {
+        const auto& f = frames[static_cast<size_t>(t)];
+        const auto it = std::find_if(f.begin(), f.end(), [id](const Detection& d) { return d.id == id; });
+        if (it != f.end()) {
+          out.push_back(*it);
+          break;
+        }
+      }
     }
-    std::sort(out.begin(), out.end(), [](const Detection& a, const Detection& b) { return a.id < b.id; });
     return out;
   }
 
@@ -346,7 +355,7 @@ struct PipelineController::Impl {
     ParallelFor(*requests, segments.size(), [&](size_t i) {
       ThrowIfStopped(stop);
       const auto& s = segments[i];
-      asks[i] = AskKeyObjects(e, first_frames[i], s.start, ctx, ActiveAt(tracked[static_cast<size_t>(s.start)], s.ids));
+      asks[i] = AskKeyObjects(e, first_frames[i], s.start, ctx, ActiveAt(tracked, s.start, s.end, s.ids));
     });
 
     Json seg_json = Json::array();
@@ -356,7 +365,7 @@ struct PipelineController::Impl {
     for (size_t i = 0; i < segments.size(); ++i) {
       ThrowIfStopped(stop);
       const Subsequence& s = segments[i];
-      std::vector<Detection> active = ActiveAt(tracked[static_cast<size_t>(s.start)], s.ids);
+      std::vector<Detection> active = ActiveAt(tracked, s.start, s.end, s.ids);
       Json iterations = Json::array();
       Ask current = asks[i];
       iterations.push_back({{"iteration", 0},
@@ -413,7 +422,7 @@ struct PipelineController::Impl {
           for (auto& d : f) d.id = remap[d.id];
         }
         std::vector<int> ids = ActiveIds(local.frames.front());
-        std::vector<Detection> re_active = ActiveAt(local.frames.front(), ids);
+        std::vector<Detection> re_active = ActiveAt(local.frames, 0, 0, ids);
         Ask again = AskKeyObjects(e, first_frames[i], s.start, ctx, re_active);
         std::vector<std::string> still;
         if (again.ok) {
@@ -579,7 +588,8 @@ struct PipelineController::Impl {
       t0 = Clock::now();
       const Json trk_params = {{"upstream", det->at("output_hash")},
                                {"tracker", TrackerOptionsToJson(options.tracker)},
-                               {"subsequence_min_length", options.subsequences.min_length}};
+                               {"subsequence_min_length", options.subsequences.min_length},
+                               {"subsequence_bridge_gaps", options.subsequences.bridge_gaps}};
       const std::string trk_hash = HashJson(trk_params);
       std::optional<Json> trk = Current(ep, "tracks", trk_hash);
       if (trk) {

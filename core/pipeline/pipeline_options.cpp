@@ -30,6 +30,20 @@ void RejectUnknown(const Json& j, const std::set<std::string>& known, const std:
 
 }  // namespace
 
+Json WithoutTransport(Json j) {
+  static const char* const kTransport[] = {"base_url", "extra_base_urls", "endpoint_selection",
+                                           "max_in_flight", "api_key_env", "connect_timeout_s",
+                                           "total_timeout_s", "retry"};
+  if (j.is_object()) {
+    for (const char* k : kTransport) j.erase(k);
+  }
+  if (j.is_object() || j.is_array()) {
+    for (auto it = j.begin(); it != j.end(); ++it) *it = WithoutTransport(*it);
+  }
+  return j;
+}
+
+
 Json TrackerOptionsToJson(const TrackerOptions& o) {
   Json j = {{"mode", TrackerModeName(o.mode)},
             {"label_gating", o.label_gating},
@@ -84,6 +98,7 @@ Json PipelineOptions::ToJson() const {
           {"missing_rerun_cap", missing_rerun_cap},
           {"tracker", TrackerOptionsToJson(tracker)},
           {"subsequence_min_length", subsequences.min_length},
+          {"subsequence_bridge_gaps", subsequences.bridge_gaps},
           {"saliency", saliency.ToJson()},
           {"episode_workers", episode_workers},
           {"request_workers", request_workers},
@@ -97,6 +112,7 @@ PipelineOptions PipelineOptions::FromJson(const Json& j, const std::string& file
   RejectUnknown(j,
                 {"sample_frames", "sample_stride", "context_scope", "group_key", "domain",
                  "max_key_objects", "missing_rerun_cap", "tracker", "subsequence_min_length",
+                 "subsequence_bridge_gaps",
                  "saliency", "episode_workers", "request_workers", "offline", "vlm", "detector"},
                 file, "");
   PipelineOptions o;
@@ -116,6 +132,7 @@ PipelineOptions PipelineOptions::FromJson(const Json& j, const std::string& file
   o.missing_rerun_cap = Get<int>(j, "missing_rerun_cap", o.missing_rerun_cap, file, "");
   if (j.contains("tracker")) o.tracker = TrackerOptionsFromJson(j["tracker"], file);
   o.subsequences.min_length = Get<int>(j, "subsequence_min_length", o.subsequences.min_length, file, "");
+  o.subsequences.bridge_gaps = Get<bool>(j, "subsequence_bridge_gaps", o.subsequences.bridge_gaps, file, "");
   if (j.contains("saliency")) o.saliency = SaliencyOptions::FromJson(j["saliency"], file, "saliency");
   o.episode_workers = Get<int>(j, "episode_workers", o.episode_workers, file, "");
   o.request_workers = Get<int>(j, "request_workers", o.request_workers, file, "");

@@ -46,6 +46,12 @@ struct PipelineOptions {
   static PipelineOptions FromJson(const Json& j, const std::string& file);
 };
 
+// A backend config (vlm or detector) without the settings that only say where and how to reach
+// a server (base_url, timeouts, retry, key variable, ...; nested "merge" members included).
+// They do not shape answers, so they stay out of cache keys and stage hashes: a server
+// restarted on another port, or a shard job with its own instance, reuses every result.
+Json WithoutTransport(Json config);
+
 // Tracker options as JSON ({"mode","iou_threshold","label_gating","max_gap","min_track_length"}).
 Json TrackerOptionsToJson(const TrackerOptions& o);
 TrackerOptions TrackerOptionsFromJson(const Json& j, const std::string& file);

@@ -54,6 +54,7 @@ void SceneOracleOptions::Check() const {
   prob(miss_rate, "miss_rate");
   prob(omit_relevant_probability, "omit_relevant_probability");
   if (!(jitter_px >= 0 && jitter_px <= 100)) throw Error("", "scene_oracle.jitter_px", "must be in 0..100");
+  prob(jitter_fraction, "jitter_fraction");
   if (!(false_positive_rate >= 0 && false_positive_rate <= 20)) {
     throw Error("", "scene_oracle.false_positive_rate", "must be in 0..20");
   }
@@ -64,6 +65,8 @@ Json SceneOracleOptions::ToJson() const {
   return {{"seed", seed},
           {"miss_rate", miss_rate},
           {"jitter_px", jitter_px},
+          {"jitter_fraction", jitter_fraction},
+          {"scenery_in_vocabulary", scenery_in_vocabulary},
           {"false_positive_rate", false_positive_rate},
           {"omit_relevant_probability", omit_relevant_probability},
           {"match_iou", match_iou}};
@@ -76,6 +79,8 @@ SceneOracleOptions SceneOracleOptions::FromJson(const Json& j, const std::string
     o.seed = j.value("seed", o.seed);
     o.miss_rate = j.value("miss_rate", o.miss_rate);
     o.jitter_px = j.value("jitter_px", o.jitter_px);
+    o.jitter_fraction = j.value("jitter_fraction", o.jitter_fraction);
+    o.scenery_in_vocabulary = j.value("scenery_in_vocabulary", o.scenery_in_vocabulary);
     o.false_positive_rate = j.value("false_positive_rate", o.false_positive_rate);
     o.omit_relevant_probability = j.value("omit_relevant_probability", o.omit_relevant_probability);
     o.match_iou = j.value("match_iou", o.match_iou);
@@ -170,6 +175,8 @@ GlobalContext SceneOracleVlm::QueryGlobalContext(const GlobalContextRequest& req
     const std::string name = ClassName(cls);
     auto it = seen_in.find(name);
     if (it == seen_in.end() || name == omitted) continue;
+    const bool scenery = cls == ObjectClass::kCloud || cls == ObjectClass::kBuilding || cls == ObjectClass::kTree;
+    if (scenery && !options_.scenery_in_vocabulary) continue;
     VocabularyEntry v;
     v.name = Capitalise(name);
     v.relevance = RelevanceOf(name);
@@ -304,12 +311,15 @@ std::vector<Detection> SceneOracleDetector::Detect(const DetectRequest& request,
     if (it == wanted.end()) continue;
     SimRng rng(MixSeed(frame_seed, static_cast<uint64_t>(o.id)));
     if (rng.Chance(options_.miss_rate)) continue;
-    const double j = options_.jitter_px;
+    // Real detectors err in proportion to the object's size; a fixed pixel error would make
+    // the boxes of small, distant objects unusable.
+    const double jx = std::min(options_.jitter_px, options_.jitter_fraction * o.box.Width());
+    const double jy = std::min(options_.jitter_px, options_.jitter_fraction * o.box.Height());
     Detection d;
-    d.box.x1 = static_cast<float>(std::max(0.0, o.box.x1 + rng.Uniform(-j, j)));
-    d.box.y1 = static_cast<float>(std::max(0.0, o.box.y1 + rng.Uniform(-j, j)));
-    d.box.x2 = static_cast<float>(std::min<double>(W, o.box.x2 + rng.Uniform(-j, j)));
-    d.box.y2 = static_cast<float>(std::min<double>(H, o.box.y2 + rng.Uniform(-j, j)));
+    d.box.x1 = static_cast<float>(std::max(0.0, o.box.x1 + rng.Uniform(-jx, jx)));
+    d.box.y1 = static_cast<float>(std::max(0.0, o.box.y1 + rng.Uniform(-jy, jy)));
+    d.box.x2 = static_cast<float>(std::min<double>(W, o.box.x2 + rng.Uniform(-jx, jx)));
+    d.box.y2 = static_cast<float>(std::min<double>(H, o.box.y2 + rng.Uniform(-jy, jy)));
     if (d.box.x2 < d.box.x1 + 1) d.box.x2 = std::min(W, d.box.x1 + 1);
     if (d.box.y2 < d.box.y1 + 1) d.box.y2 = std::min(H, d.box.y1 + 1);
     d.label = it->second;

@@ -22,6 +22,11 @@ struct SceneOracleOptions {
   uint64_t seed = 0;                 // noise seed (answers are a pure function of it + inputs)
   double miss_rate = 0.05;           // detector: probability a visible object is not returned
   double jitter_px = 2.0;            // detector: each box edge moves uniformly by up to this
+  double jitter_fraction = 0.1;      // detector: ... but by at most this fraction of the box's
+                                     // width (x edges) / height (y edges), so thin objects such as
+                                     // distant traffic lights keep a usable box
+  bool scenery_in_vocabulary = false;  // VLM: also list clouds, buildings and trees (scenery a
+                                       // VLM asked for driving-relevant objects leaves out)
   double false_positive_rate = 0.05; // detector: expected spurious boxes per call
   double omit_relevant_probability = 0.3;  // VLM: chance an episode's vocabulary leaves out one
                                            // relevant class (exercises missing-category re-runs)

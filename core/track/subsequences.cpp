@@ -1,5 +1,7 @@
 #include "core/track/subsequences.h"
 
+#include <map>
+
 #include <algorithm>
 #include <string>
 
@@ -24,10 +26,31 @@ std::vector<int> ActiveIds(const std::vector<Detection>& frame) {
 std::vector<Subsequence> SplitSubsequences(const std::vector<std::vector<Detection>>& frames,
                                            const SubsequenceOptions& options) {
   options.Check();
+  // Lifetime of every track, for bridge_gaps.
+  std::map<int, std::pair<int, int>> life;
+  if (options.bridge_gaps) {
+    for (int t = 0; t < static_cast<int>(frames.size()); ++t) {
+      for (int id : ActiveIds(frames[static_cast<size_t>(t)])) {
+        auto it = life.find(id);
+        if (it == life.end()) {
+          life.emplace(id, std::make_pair(t, t));
+        } else {
+          it->second.second = t;
+        }
+      }
+    }
+  }
   // Maximal runs of frames with the same active set.
   std::vector<Subsequence> raw;
   for (int t = 0; t < static_cast<int>(frames.size()); ++t) {
-    std::vector<int> ids = ActiveIds(frames[t]);
+    std::vector<int> ids;
+    if (options.bridge_gaps) {
+      for (const auto& [id, span] : life) {
+        if (span.first <= t && t <= span.second) ids.push_back(id);
+      }
+    } else {
+      ids = ActiveIds(frames[static_cast<size_t>(t)]);
+    }
     if (!raw.empty() && raw.back().ids == ids) {
       raw.back().end = t;
     } else {

@@ -13,6 +13,10 @@ struct SubsequenceOptions {
   // segment, by the first one after them. Absorbed frames take the absorber's ids; adjacent
   // segments with equal ids are then joined. 1 = off (every change of the active set splits).
   int min_length = 1;
+  // A track counts as active from its first to its last detection, so the frames in which a
+  // gap-bridged track (TrackerOptions::max_gap > 0) was not detected do not split the
+  // sub-sequence. With max_gap = 0 tracks have no gaps and this changes nothing.
+  bool bridge_gaps = true;
 
   // Throws Error when min_length < 1.
   void Check() const;

@@ -56,7 +56,8 @@ TEST(PipelineE2E, OracleRunWritesEveryStageAndResumesWithZeroCalls) {
     int64_t n = 0;
     ProjectStore s = ProjectStore::Open(p);
     for (const auto& e : s.info().episodes) {
-      for (const Json& seg : s.LoadArtifact(e.name, "key_objects")["segments"]) {
+      const Json keys = s.LoadArtifact(e.name, "key_objects");  // keep it alive for the loop
+      for (const Json& seg : keys["segments"]) {
         for (const Json& it : seg["iterations"]) {
           if (it["iteration"].get<int>() > 0) n += seg["end"].get<int>() - seg["start"].get<int>() + 1;
         }

@@ -158,6 +158,10 @@ TEST(SceneOracle, GlobalContextListsVisibleClassesAndCanOmitOne) {
   GlobalContextRequest req;
   req.episode = "ep";
   req.frame_indices = {0};
+  // Scenery (the tree) is left out unless asked for.
+  EXPECT_EQ(SceneOracleVlm(truth, never).QueryGlobalContext(req, nullptr).VocabularyNames(),
+            std::vector<std::string>({"car", "stop sign"}));
+  never.scenery_in_vocabulary = true;
   const GlobalContext ctx = SceneOracleVlm(truth, never).QueryGlobalContext(req, nullptr);
   EXPECT_EQ(ctx.VocabularyNames(), std::vector<std::string>({"car", "stop sign", "tree"}));
   EXPECT_EQ(ctx.vocabulary[1].name, "Stop sign");
@@ -165,6 +169,7 @@ TEST(SceneOracle, GlobalContextListsVisibleClassesAndCanOmitOne) {
   EXPECT_NE(ctx.summary.find("Scene oracle"), std::string::npos);
   SceneOracleOptions always;
   always.omit_relevant_probability = 1;
+  always.scenery_in_vocabulary = true;
   CallRecord rec;
   const GlobalContext omitted = SceneOracleVlm(truth, always).QueryGlobalContext(req, &rec);
   // Stop signs are preferred over cars for omission.

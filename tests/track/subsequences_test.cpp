@@ -35,9 +35,14 @@ TEST(Subsequences, ActiveIdsAreSortedDistinctAndSkipUntracked) {
 TEST(Subsequences, SplitsWhereTheActiveSetChanges) {
   // Order and duplicates inside a frame do not matter; an empty frame is its own segment.
   const Frames f = Sequence({{0}, {0}, {1, 0}, {0, 1, 1}, {}, {1}, {1}, {-1, 1}});
+  SubsequenceOptions per_frame;
+  per_frame.bridge_gaps = false;
   const std::vector<Subsequence> expected = {
       {0, 1, {0}}, {2, 3, {0, 1}}, {4, 4, {}}, {5, 7, {1}}};
-  EXPECT_EQ(SplitSubsequences(f), expected);
+  EXPECT_EQ(SplitSubsequences(f, per_frame), expected);
+  // Bridged (default): track 1 lives from frame 2 to 7, so its gap at frame 4 does not split.
+  const std::vector<Subsequence> bridged = {{0, 1, {0}}, {2, 3, {0, 1}}, {4, 7, {1}}};
+  EXPECT_EQ(SplitSubsequences(f), bridged);
 }
 
 TEST(Subsequences, EdgeCases) {
