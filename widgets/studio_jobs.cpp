@@ -102,17 +102,6 @@ int ApplySaliencyToProject(const std::filesystem::path& project_dir, const std::
     }
     const Json keys = store.LoadArtifact(name, "key_objects");
     const Episode ep = store.LoadEpisode(name);
-    SaliencyInput in;
-    in.image_width = ep.width;
-    in.image_height = ep.height;
-    for (const Json& f : keys.at("frames")) {
-      std::vector<Box> boxes;
-      for (const Json& o : f.at("objects")) {
-        const Json& b = o.at("box");
-        boxes.push_back({b.at(0).get<float>(), b.at(1).get<float>(), b.at(2).get<float>(), b.at(3).get<float>()});
-      }
-      in.frames.push_back(std::move(boxes));
-    }
     const int64_t base = done_frames;
     auto per_frame = [&](const Progress& p) {
       if (!progress) return;
@@ -125,36 +114,9 @@ int ApplySaliencyToProject(const std::filesystem::path& project_dir, const std::
       q.eta_seconds = q.done > 0 ? elapsed * (q.total - q.done) / q.done : -1;
       progress(q);
     };
-    // One thread: the machine also has to keep the UI responsive.
-    const std::vector<float> maps = RenderSaliencyEpisode(in, options, 1, per_frame, stop);
-    const int w = options.OutputWidth(ep.width);
-    const size_t per = in.frames.empty() ? 0 : maps.size() / in.frames.size();
-    Json coverage = Json::array(), peaks = Json::array();
-    for (size_t t = 0; t < in.frames.size(); ++t) {
-      const float* m = maps.data() + t * per;
-      size_t above = 0, best = 0;
-      for (size_t i = 0; i < per; ++i) {
-        if (m[i] >= 0.5f) ++above;
-        if (m[i] > m[best]) best = i;
-      }
-      coverage.push_back(per ? static_cast<double>(above) / static_cast<double>(per) : 0.0);
-      if (per && m[best] > 0) {
-        peaks.push_back({static_cast<int>(best % static_cast<size_t>(w)), static_cast<int>(best / static_cast<size_t>(w))});
-      } else {
-        peaks.push_back(nullptr);
-      }
-    }
-    // The same input hash as the pipeline's saliency stage, so a later run keeps this result.
-    const std::string input_hash =
-        Sha256Hex(Json{{"upstream", keys.value("output_hash", "")}, {"saliency", options.ToJson()}}.dump());
-    Json art = {{"stage", "saliency"},
-                {"input_hash", input_hash},
-                {"parameters", options.ToJson()},
-                {"provenance",
-                 {{"backend", "saliency"}, {"model", "eq1"}, {"parameters", options.ToJson()}, {"time", NowIso8601()}}},
-                {"coverage", coverage},
-                {"peak", peaks}};
-    art["output_hash"] = Sha256Hex(art["coverage"].dump());
+    // One thread: the machine also has to keep the UI responsive. The artifact carries the
+    // pipeline's own input hash, so a later `autofocus run` keeps this result.
+    const Json art = RenderSaliencyArtifact(ep, keys, options, 1, per_frame, stop);
     ThrowIfStopped(stop);
     store.SaveArtifact(name, "saliency", art);
     done_frames += entry.num_frames;

@@ -146,6 +146,52 @@ std::vector<int> SampleFrameIndices(int num_frames, int count, int stride) {
   return out;
 }
 
+namespace {
+
+std::string SaliencyInputHash(const Json& key_objects, const SaliencyOptions& options) {
+  return HashJson({{"upstream", key_objects.value("output_hash", "")}, {"saliency", options.ToJson()}});
+}
+
+}  // namespace
+
+Json RenderSaliencyArtifact(const Episode& e, const Json& key_objects, const SaliencyOptions& options,
+                            int threads, const ProgressCallback& progress, const StopCheck& stop) {
+  SaliencyInput in;
+  in.image_width = e.width;
+  in.image_height = e.height;
+  for (const auto& f : FramesFromJson(key_objects.at("frames"), "objects")) {
+    std::vector<Box> boxes;
+    for (const auto& d : f) boxes.push_back(d.box);
+    in.frames.push_back(std::move(boxes));
+  }
+  const std::vector<float> maps = RenderSaliencyEpisode(in, options, threads, progress, stop);
+  const int w = options.OutputWidth(e.width);
+  const size_t per = in.frames.empty() ? 0 : maps.size() / in.frames.size();
+  Json coverage = Json::array(), peaks = Json::array();
+  for (size_t t = 0; t < in.frames.size(); ++t) {
+    const float* m = maps.data() + t * per;
+    size_t above = 0, best = 0;
+    for (size_t i = 0; i < per; ++i) {
+      if (m[i] >= 0.5f) ++above;
+      if (m[i] > m[best]) best = i;
+    }
+    coverage.push_back(per ? static_cast<double>(above) / static_cast<double>(per) : 0.0);
+    if (per && m[best] > 0) {
+      peaks.push_back({static_cast<int>(best % static_cast<size_t>(w)), static_cast<int>(best / static_cast<size_t>(w))});
+    } else {
+      peaks.push_back(nullptr);
+    }
+  }
+  Json art = {{"stage", "saliency"},
+              {"input_hash", SaliencyInputHash(key_objects, options)},
+              {"parameters", options.ToJson()},
+              {"provenance", Provenance("saliency", "eq1", options.ToJson())},
+              {"coverage", coverage},
+              {"peak", peaks}};
+  art["output_hash"] = HashJson(art["coverage"]);
+  return art;
+}
+
 Json LoadEpisodeStatus(const ProjectStore& store, const std::string& episode) {
   if (!store.HasArtifact(episode, "status")) return Json::object();
   return store.LoadArtifact(episode, "status");
@@ -506,45 +552,6 @@ struct PipelineController::Impl {
     return art;
   }
 
-  // --- stage 5: saliency ------------------------------------------------------------------------
-  Json SaliencyStage(const Episode& e, const Json& key_art, const std::string& input_hash) {
-    SaliencyInput in;
-    in.image_width = e.width;
-    in.image_height = e.height;
-    for (const auto& f : FramesFromJson(key_art.at("frames"), "objects")) {
-      std::vector<Box> boxes;
-      for (const auto& d : f) boxes.push_back(d.box);
-      in.frames.push_back(std::move(boxes));
-    }
-    const std::vector<float> maps = RenderSaliencyEpisode(in, options.saliency, 1);
-    const int w = options.saliency.OutputWidth(e.width);
-    const size_t per = maps.size() / std::max<size_t>(1, in.frames.size());
-    Json coverage = Json::array(), peaks = Json::array();
-    for (size_t t = 0; t < in.frames.size(); ++t) {
-      const float* m = maps.data() + t * per;
-      size_t above = 0, best = 0;
-      for (size_t i = 0; i < per; ++i) {
-        if (m[i] >= 0.5f) ++above;
-        if (m[i] > m[best]) best = i;
-      }
-      coverage.push_back(static_cast<double>(above) / static_cast<double>(per));
-      if (m[best] > 0) {
-        peaks.push_back({static_cast<int>(best % static_cast<size_t>(w)), static_cast<int>(best / static_cast<size_t>(w))});
-      } else {
-        peaks.push_back(nullptr);
-      }
-    }
-    Json art = {{"stage", "saliency"},
-                {"input_hash", input_hash},
-                {"parameters", options.saliency.ToJson()},
-                {"provenance", Provenance("saliency", "eq1", options.saliency.ToJson())},
-                {"coverage", coverage},
-                {"peak", peaks}};
-    art["output_hash"] = HashJson(art["coverage"]);
-    store.SaveArtifact(e.name, "saliency", art);
-    return art;
-  }
-
   // --- one episode, stages 2..5 ------------------------------------------------------------------
   void RunEpisode(const std::string& ep, const Json& context_art, EpisodeOutcome& out,
                   ProgressTracker& progress, const StopCheck& stop) {
@@ -640,12 +647,12 @@ struct PipelineController::Impl {
       // saliency
       stage = "saliency";
       t0 = Clock::now();
-      const std::string sal_hash = HashJson({{"upstream", keys->at("output_hash")}, {"saliency", options.saliency.ToJson()}});
-      std::optional<Json> sal = Current(ep, "saliency", sal_hash);
+      std::optional<Json> sal = Current(ep, "saliency", SaliencyInputHash(*keys, options.saliency));
       if (sal) {
         out.skipped.push_back(stage);
       } else {
-        sal = SaliencyStage(e, *keys, sal_hash);
+        sal = RenderSaliencyArtifact(e, *keys, options.saliency, 1, {}, stop);
+        store.SaveArtifact(ep, "saliency", *sal);
         out.ran.push_back(stage);
       }
       MarkStage(ep, status, stage, *sal, std::chrono::duration<double>(Clock::now() - t0).count(), out.ran.size() && out.ran.back() == stage);

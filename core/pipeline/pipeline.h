@@ -79,6 +79,14 @@ std::vector<int> SampleFrameIndices(int num_frames, int count, int stride);
 // for saliency rendering, export and the studio.
 std::vector<std::vector<Detection>> LoadKeyBoxes(const ProjectStore& store, const std::string& episode);
 
+// Renders an episode's saliency maps from its key_objects artifact with `options` and returns
+// the saliency.json artifact (parameters, per-frame coverage and peak, and the input hash the
+// pipeline's saliency stage uses, so a later run keeps it). Used by the pipeline and by the
+// studio's "Apply to project"; the caller saves it.
+Json RenderSaliencyArtifact(const Episode& episode, const Json& key_objects,
+                            const SaliencyOptions& options, int threads = 1,
+                            const ProgressCallback& progress = {}, const StopCheck& stop = {});
+
 // The status.json of an episode ({"stages":{...},"error":...}), or an empty object.
 Json LoadEpisodeStatus(const ProjectStore& store, const std::string& episode);
 
