@@ -33,7 +33,85 @@
     </message>
 </context>
 <context>
-    <name>CurationController</name>
+    <name>QObject</name>
+    <message>
+        <source>All messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter by episode or message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Bake Curation into key_objects.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the curated key objects with their provenance into each edited episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Baked %n episode(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;original annotations&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run Pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the annotation pipeline on the episodes checked in the Runs panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::CurationController</name>
     <message>
         <source>Cannot open the curation journal: %1</source>
         <translation type="unfinished"></translation>
@@ -51,7 +129,7 @@
     </message>
 </context>
 <context>
-    <name>CurationObjectModel</name>
+    <name>autofocus::CurationObjectModel</name>
     <message>
         <source>key</source>
         <translation type="unfinished"></translation>
@@ -94,7 +172,7 @@
     </message>
 </context>
 <context>
-    <name>CurationPanel</name>
+    <name>autofocus::CurationPanel</name>
     <message>
         <source>Toggle Key</source>
         <translation type="unfinished"></translation>
@@ -197,7 +275,7 @@
     </message>
 </context>
 <context>
-    <name>EpisodeTableModel</name>
+    <name>autofocus::EpisodeTableModel</name>
     <message>
         <source>flagged</source>
         <translation type="unfinished"></translation>
@@ -295,7 +373,7 @@
     </message>
 </context>
 <context>
-    <name>FrameCanvas</name>
+    <name>autofocus::FrameCanvas</name>
     <message>
         <source>Open a project and choose an episode</source>
         <translation type="unfinished"></translation>
@@ -326,7 +404,7 @@
     </message>
 </context>
 <context>
-    <name>FrameView</name>
+    <name>autofocus::FrameView</name>
     <message>
         <source>No overlay</source>
         <translation type="unfinished"></translation>
@@ -364,7 +442,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Boxes</source>
+        <source>All boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Boxes drawn: all tracked objects (pruned ones dashed), key objects only, or none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -405,7 +495,7 @@
     </message>
 </context>
 <context>
-    <name>InspectorView</name>
+    <name>autofocus::InspectorView</name>
     <message>
         <source>The first query or one of its missing-category re-runs</source>
         <translation type="unfinished"></translation>
@@ -596,7 +686,7 @@
     </message>
 </context>
 <context>
-    <name>LogModel</name>
+    <name>autofocus::LogModel</name>
     <message>
         <source>Warning</source>
         <translation type="unfinished"></translation>
@@ -627,7 +717,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>autofocus::MainWindow</name>
     <message>
         <source>AutoFocus Studio</source>
         <translation type="unfinished"></translation>
@@ -875,7 +965,7 @@
     </message>
 </context>
 <context>
-    <name>PlaybackController</name>
+    <name>autofocus::PlaybackController</name>
     <message>
         <source>Play / Pause</source>
         <translation type="unfinished"></translation>
@@ -982,85 +1072,7 @@
     </message>
 </context>
 <context>
-    <name>QObject</name>
-    <message>
-        <source>All messages</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Warnings and errors</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Errors only</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Filter by episode or message</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Redo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Bake Curation into key_objects.json</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Write the curated key objects with their provenance into each edited episode</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>Baked %n episode(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>&lt;original annotations&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Objects</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Runs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Log</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Run Pipeline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run the annotation pipeline on the episodes checked in the Runs panel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Keyboard Shortcuts</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>RunsPanel</name>
+    <name>autofocus::RunsPanel</name>
     <message>
         <source>Episodes (none checked = all)</source>
         <translation type="unfinished"></translation>
@@ -1233,7 +1245,7 @@
     </message>
 </context>
 <context>
-    <name>SaliencyPanel</name>
+    <name>autofocus::SaliencyPanel</name>
     <message>
         <source>Eq. 1 parameters</source>
         <translation type="unfinished"></translation>
@@ -1368,7 +1380,7 @@
     </message>
 </context>
 <context>
-    <name>ShortcutsDialog</name>
+    <name>autofocus::ShortcutsDialog</name>
     <message>
         <source>Keyboard Shortcuts</source>
         <translation type="unfinished"></translation>
@@ -1391,14 +1403,14 @@
     </message>
 </context>
 <context>
-    <name>StudioDocument</name>
+    <name>autofocus::StudioDocument</name>
     <message>
         <source>No project is open</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
-    <name>TimelineLanes</name>
+    <name>autofocus::TimelineLanes</name>
     <message>
         <source>No episode</source>
         <translation type="unfinished"></translation>
@@ -1417,7 +1429,7 @@
     </message>
 </context>
 <context>
-    <name>TimelineView</name>
+    <name>autofocus::TimelineView</name>
     <message>
         <source>frame </source>
         <translation type="unfinished"></translation>

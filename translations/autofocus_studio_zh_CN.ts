@@ -33,7 +33,84 @@
     </message>
 </context>
 <context>
-    <name>CurationController</name>
+    <name>QObject</name>
+    <message>
+        <source>All messages</source>
+        <translation>所有消息</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>警告和错误</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>仅错误</translation>
+    </message>
+    <message>
+        <source>Filter by episode or message</source>
+        <translation>按片段或消息筛选</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Bake Curation into key_objects.json</source>
+        <translation>将校订写入 key_objects.json(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Write the curated key objects with their provenance into each edited episode</source>
+        <translation>将校订后的关键对象及其来源写入每个已编辑的片段</translation>
+    </message>
+    <message numerus="yes">
+        <source>Baked %n episode(s)</source>
+        <translation>
+            <numerusform>已写入 %n 个片段</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;original annotations&gt;</source>
+        <translation>&lt;原始标注&gt;</translation>
+    </message>
+    <message>
+        <source>Objects</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>&amp;Run Pipeline</source>
+        <translation>运行流水线(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Run the annotation pipeline on the episodes checked in the Runs panel</source>
+        <translation>在“运行”面板勾选的片段上运行标注流水线</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::CurationController</name>
     <message>
         <source>Cannot open the curation journal: %1</source>
         <translation>无法打开校订日志：%1</translation>
@@ -50,7 +127,7 @@
     </message>
 </context>
 <context>
-    <name>CurationObjectModel</name>
+    <name>autofocus::CurationObjectModel</name>
     <message>
         <source>key</source>
         <translation>关键</translation>
@@ -93,7 +170,7 @@
     </message>
 </context>
 <context>
-    <name>CurationPanel</name>
+    <name>autofocus::CurationPanel</name>
     <message>
         <source>Toggle Key</source>
         <translation>切换关键</translation>
@@ -196,7 +273,7 @@
     </message>
 </context>
 <context>
-    <name>EpisodeTableModel</name>
+    <name>autofocus::EpisodeTableModel</name>
     <message>
         <source>flagged</source>
         <translation>已标记</translation>
@@ -293,7 +370,7 @@
     </message>
 </context>
 <context>
-    <name>FrameCanvas</name>
+    <name>autofocus::FrameCanvas</name>
     <message>
         <source>Open a project and choose an episode</source>
         <translation>打开项目并选择一个片段</translation>
@@ -324,7 +401,7 @@
     </message>
 </context>
 <context>
-    <name>FrameView</name>
+    <name>autofocus::FrameView</name>
     <message>
         <source>No overlay</source>
         <translation>无叠加</translation>
@@ -362,8 +439,20 @@
         <translation>低于此值的显著性显示为透明</translation>
     </message>
     <message>
-        <source>Boxes</source>
-        <translation>边框</translation>
+        <source>All boxes</source>
+        <translation>全部边框</translation>
+    </message>
+    <message>
+        <source>Key objects</source>
+        <translation>关键对象</translation>
+    </message>
+    <message>
+        <source>No boxes</source>
+        <translation>不显示边框</translation>
+    </message>
+    <message>
+        <source>Boxes drawn: all tracked objects (pruned ones dashed), key objects only, or none</source>
+        <translation>绘制的边框：所有跟踪对象（剪除的为虚线）、仅关键对象或不绘制</translation>
     </message>
     <message>
         <source>Compare</source>
@@ -403,7 +492,7 @@
     </message>
 </context>
 <context>
-    <name>InspectorView</name>
+    <name>autofocus::InspectorView</name>
     <message>
         <source>The first query or one of its missing-category re-runs</source>
         <translation>首次查询或其某次缺失类别重跑</translation>
@@ -594,7 +683,7 @@
     </message>
 </context>
 <context>
-    <name>LogModel</name>
+    <name>autofocus::LogModel</name>
     <message>
         <source>Warning</source>
         <translation>警告</translation>
@@ -625,7 +714,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>autofocus::MainWindow</name>
     <message>
         <source>AutoFocus Studio</source>
         <translation>AutoFocus Studio</translation>
@@ -874,7 +963,7 @@
     </message>
 </context>
 <context>
-    <name>PlaybackController</name>
+    <name>autofocus::PlaybackController</name>
     <message>
         <source>Play / Pause</source>
         <translation>播放 / 暂停</translation>
@@ -981,84 +1070,7 @@
     </message>
 </context>
 <context>
-    <name>QObject</name>
-    <message>
-        <source>All messages</source>
-        <translation>所有消息</translation>
-    </message>
-    <message>
-        <source>Warnings and errors</source>
-        <translation>警告和错误</translation>
-    </message>
-    <message>
-        <source>Errors only</source>
-        <translation>仅错误</translation>
-    </message>
-    <message>
-        <source>Filter by episode or message</source>
-        <translation>按片段或消息筛选</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <source>&amp;Undo</source>
-        <translation>撤销(&amp;U)</translation>
-    </message>
-    <message>
-        <source>&amp;Redo</source>
-        <translation>重做(&amp;R)</translation>
-    </message>
-    <message>
-        <source>&amp;Bake Curation into key_objects.json</source>
-        <translation>将校订写入 key_objects.json(&amp;B)</translation>
-    </message>
-    <message>
-        <source>Write the curated key objects with their provenance into each edited episode</source>
-        <translation>将校订后的关键对象及其来源写入每个已编辑的片段</translation>
-    </message>
-    <message numerus="yes">
-        <source>Baked %n episode(s)</source>
-        <translation>
-            <numerusform>已写入 %n 个片段</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>&lt;original annotations&gt;</source>
-        <translation>&lt;原始标注&gt;</translation>
-    </message>
-    <message>
-        <source>Objects</source>
-        <translation>对象</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>历史</translation>
-    </message>
-    <message>
-        <source>Runs</source>
-        <translation>运行</translation>
-    </message>
-    <message>
-        <source>Log</source>
-        <translation>日志</translation>
-    </message>
-    <message>
-        <source>&amp;Run Pipeline</source>
-        <translation>运行流水线(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Run the annotation pipeline on the episodes checked in the Runs panel</source>
-        <translation>在“运行”面板勾选的片段上运行标注流水线</translation>
-    </message>
-    <message>
-        <source>&amp;Keyboard Shortcuts</source>
-        <translation>键盘快捷键(&amp;K)</translation>
-    </message>
-</context>
-<context>
-    <name>RunsPanel</name>
+    <name>autofocus::RunsPanel</name>
     <message>
         <source>Episodes (none checked = all)</source>
         <translation>片段（不勾选即全部）</translation>
@@ -1229,7 +1241,7 @@
     </message>
 </context>
 <context>
-    <name>SaliencyPanel</name>
+    <name>autofocus::SaliencyPanel</name>
     <message>
         <source>Eq. 1 parameters</source>
         <translation>公式 1 参数</translation>
@@ -1364,7 +1376,7 @@
     </message>
 </context>
 <context>
-    <name>ShortcutsDialog</name>
+    <name>autofocus::ShortcutsDialog</name>
     <message>
         <source>Keyboard Shortcuts</source>
         <translation>键盘快捷键</translation>
@@ -1387,14 +1399,14 @@
     </message>
 </context>
 <context>
-    <name>StudioDocument</name>
+    <name>autofocus::StudioDocument</name>
     <message>
         <source>No project is open</source>
         <translation>未打开项目</translation>
     </message>
 </context>
 <context>
-    <name>TimelineLanes</name>
+    <name>autofocus::TimelineLanes</name>
     <message>
         <source>No episode</source>
         <translation>无片段</translation>
@@ -1413,7 +1425,7 @@
     </message>
 </context>
 <context>
-    <name>TimelineView</name>
+    <name>autofocus::TimelineView</name>
     <message>
         <source>frame </source>
         <translation>帧 </translation>

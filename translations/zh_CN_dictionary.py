@@ -333,4 +333,8 @@ ZH = {
 "window K": "窗口 K",
 "x %1  y %2": "x %1  y %2",
 "yes": "是",
+"All boxes": "全部边框",
+"No boxes": "不显示边框",
+"Boxes drawn: all tracked objects (pruned ones dashed), key objects only, or none": "绘制的边框：所有跟踪对象（剪除的为虚线）、仅关键对象或不绘制",
+"Key boxes only": "仅关键边框",
 }
