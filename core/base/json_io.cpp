@@ -26,7 +26,7 @@ Json ParseJsonText(const std::string& text, const std::string& origin) {
                 "malformed JSON (" + (pos == std::string::npos ? what : what.substr(pos)) + ")");
   } catch (const Json::exception& e) {
     // e.g. out_of_range for a number such as 1e400 that no double can hold.
-    throw Error(origin, "", std::string("invalid JSON (") + e.what() + ")");
+    throw Error(origin, "", std::string("malformed JSON (") + e.what() + ")");
   }
 }
 
