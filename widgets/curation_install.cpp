@@ -16,6 +16,7 @@
 #include "widgets/curation_controller.h"
 #include "widgets/curation_panel.h"
 #include "widgets/episode_table_model.h"
+#include "widgets/frame_view.h"
 #include "widgets/log_model.h"
 #include "widgets/main_window.h"
 #include "widgets/runs_panel.h"
@@ -97,6 +98,12 @@ CurationUi InstallCuration(MainWindow* w) {
   edit->addAction(undo);
   edit->addAction(redo);
   edit->addSeparator();
+
+  // Box edits in the frame view (move, resize, draw, delete) become undoable commands; a new
+  // box becomes the selection.
+  QObject::connect(w->frameView(), &FrameView::boxEditRequested, ui.controller, [c = ui.controller, doc](const Edit& e) {
+    if (c->Push(e) && e.op == "add_box" && c->current()) doc->SetSelectedTrack(c->current()->MaxTrackId());
+  });
 
   ui.objects = new CurationPanel(doc, ui.controller, w);
   for (QAction* a : ui.objects->curationActions()) {

@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
@@ -164,6 +165,13 @@ void FrameCanvas::paintEvent(QPaintEvent*) {
   if (overlay_ == FrameOverlay::kGroundTruth) DrawGroundTruth(p);
   if (overlay_ == FrameOverlay::kGaze) DrawGaze(p);
   if (box_mode_ != BoxMode::kNone) DrawBoxes(p);
+  if (edit_mode_ != EditMode::kNone && dragged_) {
+    const double s = transform_->scale();
+    const QPointF o = transform_->offset();
+    p.setPen(QPen(Qt::white, 1.5, Qt::DashLine));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(QRectF(o + QPointF(edit_preview_.x1, edit_preview_.y1) * s, o + QPointF(edit_preview_.x2, edit_preview_.y2) * s));
+  }
   if (frame.isNull()) {
     p.setPen(Qt::white);
     p.drawText(rect(), Qt::AlignCenter, tr("Frame %1 could not be read").arg(doc_->currentFrame()));
@@ -282,12 +290,78 @@ void FrameCanvas::wheelEvent(QWheelEvent* event) {
   event->accept();
 }
 
+const Detection* FrameCanvas::SelectedBox() const {
+  const StudioEpisode* ep = doc_->episode();
+  const int t = doc_->currentFrame();
+  const int id = doc_->selectedTrack();
+  if (!ep || id < 0 || t < 0 || t >= ep->num_frames()) return nullptr;
+  for (const auto& d : ep->tracked[static_cast<size_t>(t)]) {
+    if (d.id == id) return &d;
+  }
+  return nullptr;
+}
+
+Box FrameCanvas::EditedBox(QPointF ip) const {
+  // Whole image pixels: a drag moves/resizes by an integer offset.
+  const float dx = static_cast<float>(std::round(ip.x() - edit_press_.x()));
+  const float dy = static_cast<float>(std::round(ip.y() - edit_press_.y()));
+  Box b = edit_orig_;
+  switch (edit_mode_) {
+    case EditMode::kMove:
+      b = Box{b.x1 + dx, b.y1 + dy, b.x2 + dx, b.y2 + dy};
+      break;
+    case EditMode::kResize:
+      if (edit_corner_ == 0 || edit_corner_ == 3) b.x1 += dx; else b.x2 += dx;
+      if (edit_corner_ == 0 || edit_corner_ == 1) b.y1 += dy; else b.y2 += dy;
+      break;
+    case EditMode::kDraw:
+      b = Box{edit_orig_.x1, edit_orig_.y1, edit_orig_.x1 + dx, edit_orig_.y1 + dy};
+      break;
+    case EditMode::kNone:
+      break;
+  }
+  return Box{std::min(b.x1, b.x2), std::min(b.y1, b.y2), std::max(b.x1, b.x2), std::max(b.y1, b.y2)};
+}
+
 void FrameCanvas::mousePressEvent(QMouseEvent* event) {
   if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
     dragging_ = true;
     dragged_ = false;
     last_mouse_ = event->position();
-    setCursor(Qt::ClosedHandCursor);
+    edit_mode_ = EditMode::kNone;
+    if (event->button() == Qt::LeftButton && doc_->episode()) {
+      const QPointF ip = ToImage(event->position());
+      edit_press_ = ip;
+      if (const Detection* sel = SelectedBox(); sel && box_mode_ != BoxMode::kNone) {
+        const double s = transform_->scale();
+        const QPointF o = transform_->offset();
+        const QPointF corners[4] = {o + QPointF(sel->box.x1, sel->box.y1) * s, o + QPointF(sel->box.x2, sel->box.y1) * s,
+                                    o + QPointF(sel->box.x2, sel->box.y2) * s, o + QPointF(sel->box.x1, sel->box.y2) * s};
+        for (int i = 0; i < 4 && edit_mode_ == EditMode::kNone; ++i) {
+          const QPointF d = event->position() - corners[i];
+          if (std::abs(d.x()) <= 6 && std::abs(d.y()) <= 6) {
+            edit_mode_ = EditMode::kResize;
+            edit_corner_ = i;
+          }
+        }
+        if (edit_mode_ == EditMode::kNone && ip.x() >= sel->box.x1 && ip.x() <= sel->box.x2 && ip.y() >= sel->box.y1 &&
+            ip.y() <= sel->box.y2) {
+          edit_mode_ = EditMode::kMove;
+        }
+        if (edit_mode_ != EditMode::kNone) {
+          edit_id_ = sel->id;
+          edit_orig_ = sel->box;
+        }
+      }
+      if (edit_mode_ == EditMode::kNone && (event->modifiers() & Qt::ShiftModifier)) {
+        edit_mode_ = EditMode::kDraw;
+        edit_id_ = -1;
+        edit_orig_ = Box{static_cast<float>(std::round(ip.x())), static_cast<float>(std::round(ip.y())), 0, 0};
+        edit_press_ = QPointF(edit_orig_.x1, edit_orig_.y1);
+      }
+    }
+    setCursor(edit_mode_ == EditMode::kNone ? Qt::ClosedHandCursor
+                                            : edit_mode_ == EditMode::kMove ? Qt::SizeAllCursor : Qt::CrossCursor);
   }
 }
 
@@ -296,8 +370,13 @@ void FrameCanvas::mouseMoveEvent(QMouseEvent* event) {
     const QPointF d = event->position() - last_mouse_;
     if (dragged_ || std::abs(d.x()) + std::abs(d.y()) > 3) {
       dragged_ = true;
-      transform_->Pan(d);
-      last_mouse_ = event->position();
+      if (edit_mode_ == EditMode::kNone) {
+        transform_->Pan(d);
+        last_mouse_ = event->position();
+      } else {
+        edit_preview_ = EditedBox(ToImage(event->position()));
+        update();
+      }
     }
   }
   const StudioEpisode* ep = doc_->episode();
@@ -329,6 +408,23 @@ void FrameCanvas::mouseReleaseEvent(QMouseEvent* event) {
   if (!dragging_) return;
   dragging_ = false;
   unsetCursor();
+  const EditMode mode = edit_mode_;
+  if (mode != EditMode::kNone && dragged_ && doc_->episode()) {
+    const Box b = EditedBox(ToImage(event->position()));
+    edit_mode_ = EditMode::kNone;
+    update();
+    const std::string episode = doc_->currentEpisodeName().toStdString();
+    const int t = doc_->currentFrame();
+    if (b.Width() < 1 || b.Height() < 1) return;  // degenerate: nothing to do
+    if (mode == EditMode::kDraw) {
+      if (const Detection* sel = SelectedBox()) last_label_ = sel->label;
+      Q_EMIT boxEditRequested(MakeAddBoxEdit(episode, t, b, last_label_));
+    } else if (!(b == edit_orig_)) {
+      Q_EMIT boxEditRequested(MakeMoveBoxEdit(episode, t, edit_id_, b, mode == EditMode::kResize));
+    }
+    return;
+  }
+  edit_mode_ = EditMode::kNone;
   if (dragged_ || !doc_->episode()) return;
   // A click without a drag selects the smallest box under the cursor (or clears the selection).
   const QPointF ip = ToImage(event->position());
@@ -343,6 +439,31 @@ void FrameCanvas::mouseReleaseEvent(QMouseEvent* event) {
     }
   }
   doc_->SetSelectedTrack(best);
+  if (const Detection* sel = SelectedBox()) last_label_ = sel->label;
+}
+
+bool FrameCanvas::event(QEvent* event) {
+  // Delete on a selected box is the frame view's own (not the window-wide Delete Box action,
+  // which would delete it a second time).
+  if (event->type() == QEvent::ShortcutOverride) {
+    auto* key = static_cast<QKeyEvent*>(event);
+    if ((key->key() == Qt::Key_Delete || key->key() == Qt::Key_Backspace) && SelectedBox()) {
+      event->accept();
+      return true;
+    }
+  }
+  return QWidget::event(event);
+}
+
+void FrameCanvas::keyPressEvent(QKeyEvent* event) {
+  if (event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace) {
+    if (const Detection* sel = SelectedBox()) {
+      Q_EMIT boxEditRequested(MakeDeleteBoxEdit(doc_->currentEpisodeName().toStdString(), doc_->currentFrame(), sel->id));
+      event->accept();
+      return;
+    }
+  }
+  QWidget::keyPressEvent(event);
 }
 
 void FrameCanvas::mouseDoubleClickEvent(QMouseEvent*) { transform_->ResetFit(); }
@@ -485,6 +606,8 @@ FrameView::FrameView(StudioDocument* doc, QWidget* parent) : QWidget(parent), do
   connect(fit, &QToolButton::clicked, transform_, &ViewTransform::ResetFit);
   connect(left_, &FrameCanvas::hoverText, hover_, &QLabel::setText);
   connect(right_, &FrameCanvas::hoverText, hover_, &QLabel::setText);
+  connect(left_, &FrameCanvas::boxEditRequested, this, &FrameView::boxEditRequested);
+  connect(right_, &FrameCanvas::boxEditRequested, this, &FrameView::boxEditRequested);
   auto update_label = [this] {
     const int n = doc_->frameCount();
     frame_label_->setText(n > 0 ? tr("%1  frame %2 / %3").arg(doc_->currentEpisodeName()).arg(doc_->currentFrame()).arg(n - 1)

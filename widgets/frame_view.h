@@ -4,6 +4,7 @@
 #include <QPointF>
 #include <QWidget>
 
+#include "core/curation/edit.h"
 #include "widgets/colormap.h"
 
 class QCheckBox;
@@ -61,7 +62,11 @@ struct HeatmapStyle {
 
 // One pane: the current frame of the document with tracked boxes (colour = track ID, key
 // objects solid, pruned ones dashed, label/ID/score tags) and one overlay. Wheel zooms to the
-// cursor, drag pans, click selects a track, hover reports the saliency value. Paints with
+// cursor, drag pans, click selects a track, hover reports the saliency value. Box editing:
+// dragging inside the selected box moves it, dragging one of its corners resizes it,
+// Shift+drag on empty space draws a new box, Delete deletes the selected box; each finished
+// gesture is emitted once as boxEditRequested (connected to CurationController::Push, so it
+// is one undoable command). Paints with
 // QPainter from cached images: the heatmap is colourised once per change, not per paint.
 class FrameCanvas : public QWidget {
   Q_OBJECT
@@ -86,8 +91,12 @@ class FrameCanvas : public QWidget {
  Q_SIGNALS:
   // Text describing what is under the cursor (pixel, saliency value, box), empty on leave.
   void hoverText(const QString& text);
+  // A finished box edit (move_box, resize_box, add_box or delete_box of the current frame).
+  void boxEditRequested(const autofocus::Edit& edit);
 
  protected:
+  bool event(QEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
   void paintEvent(QPaintEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
@@ -101,6 +110,10 @@ class FrameCanvas : public QWidget {
   void DrawGroundTruth(QPainter& p);
   void DrawGaze(QPainter& p);
   QSize ImageSize();
+  // The tracked box of the selected track in the current frame, or nullptr.
+  const Detection* SelectedBox() const;
+  // The box being edited, from the press point to image point `ip`.
+  Box EditedBox(QPointF ip) const;
 
   StudioDocument* doc_;
   ViewTransform* transform_;
@@ -114,6 +127,15 @@ class FrameCanvas : public QWidget {
   bool dragging_ = false;
   bool dragged_ = false;
   QPointF last_mouse_;
+  // Box editing gesture in progress (kNone: a plain drag pans).
+  enum class EditMode { kNone, kMove, kResize, kDraw };
+  EditMode edit_mode_ = EditMode::kNone;
+  int edit_id_ = -1;         // track being moved / resized
+  int edit_corner_ = 0;      // resized corner: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left
+  Box edit_orig_;            // the box before the gesture
+  QPointF edit_press_;       // image point of the press
+  Box edit_preview_;         // the box drawn while dragging
+  std::string last_label_ = "object";  // label of new boxes when no box is selected
 };
 
 // The frame view dock content: a toolbar (overlays, colormap, opacity, threshold, compare),
@@ -134,6 +156,10 @@ class FrameView : public QWidget {
   // Applies a style change (colormap/opacity/threshold) to both panes.
   void StyleChanged();
   ViewTransform* transform() const { return transform_; }
+
+ Q_SIGNALS:
+  // A box edit from either pane (see FrameCanvas::boxEditRequested).
+  void boxEditRequested(const autofocus::Edit& edit);
 
  private:
   void UpdateColorBar();

@@ -9,6 +9,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QTableView>
+#include <QTest>
 #include <QUndoStack>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,7 @@
 #include "widgets/curation_install.h"
 #include "widgets/curation_object_model.h"
 #include "widgets/curation_panel.h"
+#include "widgets/frame_view.h"
 #include "widgets/log_model.h"
 #include "widgets/main_window.h"
 #include "widgets/studio_document.h"
@@ -133,6 +135,113 @@ TEST_F(CurationStudioTest, FailedEditIsLoggedNotPushed) {
   ASSERT_EQ(ui.log->rowCount(), rows + 1);
   EXPECT_EQ(ui.log->entries().back().severity, LogModel::kError);
   EXPECT_NE(ui.log->entries().back().message.indexOf("track 9999 has no box in frame 0"), -1);
+}
+
+// Dragging inside the selected box in the frame view moves it by the dragged image offset as
+// one undoable move_box command; undo restores the box exactly.
+TEST_F(CurationStudioTest, FrameViewDragMovesSelectedBoxAndUndoRestoresIt) {
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(FreshProject("drag")));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  StudioDocument* doc = w.document();
+  const CurationUi ui = FindCurationUi(&w);
+  int frame = -1;
+  Detection target;
+  for (int t = 0; t < doc->frameCount() && frame < 0; ++t) {
+    for (const auto& d : doc->episode()->tracked[static_cast<size_t>(t)]) {
+      if (d.id >= 0 && d.box.Width() >= 12 && d.box.Height() >= 12) {
+        frame = t;
+        target = d;
+        break;
+      }
+    }
+  }
+  ASSERT_GE(frame, 0);
+  doc->SetCurrentFrame(frame);
+  doc->FlushSignals();
+  FrameCanvas* canvas = w.frameView()->primary();
+  canvas->resize(640, 360);
+  const double scale = 2.0;
+  const QPointF offset(10, 20);
+  w.frameView()->transform()->Set(scale, offset);
+  auto to_widget = [&](double x, double y) { return (offset + QPointF(x, y) * scale).toPoint(); };
+
+  // Click selects the box, then a drag from its centre moves it.
+  const QPoint centre = to_widget(target.box.CenterX(), target.box.CenterY());
+  QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, centre);
+  doc->FlushSignals();
+  ASSERT_GE(doc->selectedTrack(), 0);
+  const int id = doc->selectedTrack();
+  Box orig;
+  for (const auto& d : doc->episode()->tracked[static_cast<size_t>(frame)]) {
+    if (d.id == id) orig = d.box;
+  }
+  const QPoint start = to_widget(orig.CenterX(), orig.CenterY());
+  const QPoint end = start + QPoint(30, -16);  // 15, -8 image pixels
+  QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, start);
+  for (int i = 1; i <= 4; ++i) {
+    QMouseEvent move(QEvent::MouseMove, QPointF(start + (end - start) * i / 4), canvas->mapToGlobal(QPointF(start + (end - start) * i / 4)),
+                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(canvas, &move);
+  }
+  QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, end);
+  doc->FlushSignals();
+
+  QUndoStack* stack = ui.controller->undoStack();
+  ASSERT_EQ(stack->count(), 1);
+  const int at = ui.controller->current()->FindBox(frame, id);
+  ASSERT_GE(at, 0);
+  const Box moved = ui.controller->current()->tracked[static_cast<size_t>(frame)][static_cast<size_t>(at)].box;
+  EXPECT_NEAR(moved.x1 - orig.x1, 15, 1);
+  EXPECT_NEAR(moved.y1 - orig.y1, -8, 1);
+  EXPECT_NEAR(moved.Width(), orig.Width(), 1e-3);
+  EXPECT_NEAR(moved.Height(), orig.Height(), 1e-3);
+  EXPECT_EQ(w.frameView()->transform()->offset(), offset);  // editing did not pan
+  for (const auto& d : doc->episode()->tracked[static_cast<size_t>(frame)]) {
+    if (d.id == id) {
+      EXPECT_EQ(d.box, moved);
+    }
+  }
+
+  stack->undo();
+  doc->FlushSignals();
+  for (const auto& d : doc->episode()->tracked[static_cast<size_t>(frame)]) {
+    if (d.id == id) {
+      EXPECT_EQ(d.box, orig);
+    }
+  }
+
+  // A plain drag on empty space still pans.
+  doc->SetSelectedTrack(-1);
+  const QPoint far(2, 2);
+  QTest::mousePress(canvas, Qt::LeftButton, Qt::NoModifier, far);
+  QMouseEvent pan(QEvent::MouseMove, QPointF(far + QPoint(20, 20)), canvas->mapToGlobal(QPointF(far + QPoint(20, 20))),
+                  Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(canvas, &pan);
+  QTest::mouseRelease(canvas, Qt::LeftButton, Qt::NoModifier, far + QPoint(20, 20));
+  EXPECT_EQ(w.frameView()->transform()->offset(), offset + QPointF(20, 20));
+  EXPECT_EQ(stack->index(), 0);
+
+  // Shift+drag draws a new box (a new track, selected), Delete deletes it.
+  const QPointF o2 = w.frameView()->transform()->offset();
+  const QPoint a = (o2 + QPointF(4, 4) * scale).toPoint(), b = (o2 + QPointF(24, 14) * scale).toPoint();
+  const int max_id = ui.controller->current()->MaxTrackId();
+  QTest::mousePress(canvas, Qt::LeftButton, Qt::ShiftModifier, a);
+  QMouseEvent draw(QEvent::MouseMove, QPointF(b), canvas->mapToGlobal(QPointF(b)), Qt::NoButton, Qt::LeftButton, Qt::ShiftModifier);
+  QApplication::sendEvent(canvas, &draw);
+  QTest::mouseRelease(canvas, Qt::LeftButton, Qt::ShiftModifier, b);
+  doc->FlushSignals();
+  ASSERT_EQ(stack->index(), 1);  // the undone move was dropped from the stack
+  EXPECT_EQ(doc->selectedTrack(), max_id + 1);
+  const int added = ui.controller->current()->FindBox(frame, max_id + 1);
+  ASSERT_GE(added, 0);
+  const Box nb = ui.controller->current()->tracked[static_cast<size_t>(frame)][static_cast<size_t>(added)].box;
+  EXPECT_NEAR(nb.Width(), 20, 1);
+  EXPECT_NEAR(nb.Height(), 10, 1);
+  QTest::keyClick(canvas, Qt::Key_Delete);
+  doc->FlushSignals();
+  EXPECT_EQ(stack->index(), 2);
+  EXPECT_LT(ui.controller->current()->FindBox(frame, max_id + 1), 0);
 }
 
 TEST_F(CurationStudioTest, LogModelAndProxyPassTheTesterAndFilter) {
