@@ -18,7 +18,28 @@ struct TrackState {
   int first_frame = 0;
   int last_frame = 0;
   int length = 0;
+  float vx = 0, vy = 0;  // smoothed centre velocity in pixels per frame
+  bool has_velocity = false;
 };
+
+// `b` enlarged by `f` times its width / height on every side (buffered IoU).
+Box Buffered(Box b, float f) {
+  if (f <= 0.f) return b;
+  const float dx = f * b.Width(), dy = f * b.Height();
+  return {b.x1 - dx, b.y1 - dy, b.x2 + dx, b.y2 + dy};
+}
+
+// The box a track is expected at in frame t.
+Box Predict(const TrackState& s, int t, MotionModel motion) {
+  if (motion == MotionModel::kNone || !s.has_velocity) return s.box;
+  const float dt = static_cast<float>(t - s.last_frame);
+  Box b = s.box;
+  b.x1 += s.vx * dt;
+  b.x2 += s.vx * dt;
+  b.y1 += s.vy * dt;
+  b.y2 += s.vy * dt;
+  return b;
+}
 
 // Optimal association restricted to `pairs`: among assignments that use only allowed pairs,
 // the most matches, then the least total 1 - IoU (SolveSparseAssignment splits the frame into
@@ -47,6 +68,30 @@ void MatchGreedy(int n_tracks, std::vector<BoxPair> pairs, std::vector<int>& det
 
 }  // namespace
 
+MotionModel ParseMotionModel(const std::string& text, const std::string& where) {
+  if (text == "none") return MotionModel::kNone;
+  if (text == "constant_velocity") return MotionModel::kConstantVelocity;
+  throw Error("", where, "unknown motion model '" + text + "' (expected none or constant_velocity)");
+}
+
+std::string MotionModelName(MotionModel model) {
+  return model == MotionModel::kConstantVelocity ? "constant_velocity" : "none";
+}
+
+TrackerOptions TrackerOptions::Paper() {
+  TrackerOptions o;
+  o.mode = TrackerMode::kHungarian;
+  o.iou_threshold.reset();
+  o.label_gating = true;
+  o.max_gap = 0;
+  o.min_track_length = 1;
+  o.motion = MotionModel::kNone;
+  o.high_score = 0.f;
+  o.confirm_hits = 1;
+  o.iou_buffer = 0.f;
+  return o;
+}
+
 TrackerMode ParseTrackerMode(const std::string& text, const std::string& where) {
   if (text == "hungarian") return TrackerMode::kHungarian;
   if (text == "greedy") return TrackerMode::kGreedy;
@@ -72,6 +117,16 @@ void TrackerOptions::Check() const {
   if (min_track_length < 1) {
     throw Error("", "min_track_length", "must be >= 1, got " + std::to_string(min_track_length));
   }
+  if (!(velocity_smoothing > 0.f && velocity_smoothing <= 1.f)) {
+    throw Error("", "velocity_smoothing", "must be in (0, 1], got " + std::to_string(velocity_smoothing));
+  }
+  if (!(high_score >= 0.f && high_score <= 1.f)) {
+    throw Error("", "high_score", "must be in [0, 1], got " + std::to_string(high_score));
+  }
+  if (!(iou_buffer >= 0.f && iou_buffer <= 2.f)) {
+    throw Error("", "iou_buffer", "must be in [0, 2], got " + std::to_string(iou_buffer));
+  }
+  if (confirm_hits < 1) throw Error("", "confirm_hits", "must be >= 1, got " + std::to_string(confirm_hits));
 }
 
 void CheckBox(const Box& box, const std::string& file, const std::string& where) {
@@ -101,48 +156,98 @@ TrackResult Track(const std::vector<std::vector<Detection>>& frames, const Track
   auto group_of = [&](const std::string& label) {
     return label_index.emplace(label, static_cast<int>(label_index.size())).first->second;
   };
+  const bool two_stage = options.high_score > 0.f;
+
+  // Matches the detections `det_idx` of frame t against the tracks `cand` (indices into
+  // `alive`); writes det_to_alive for the matched ones.
+  auto associate = [&](int t, const std::vector<int>& cand, const std::vector<int>& det_idx,
+                       std::vector<int>& det_to_alive) {
+    const auto& dets = frames[static_cast<size_t>(t)];
+    std::vector<Box> track_boxes, det_boxes;
+    std::vector<int> track_groups, det_groups;
+    for (int a : cand) {
+      const TrackState& s = tracks[static_cast<size_t>(alive[static_cast<size_t>(a)])];
+      track_boxes.push_back(Buffered(Predict(s, t, options.motion), options.iou_buffer));
+      if (options.label_gating) track_groups.push_back(group_of(s.label));
+    }
+    for (int i : det_idx) {
+      det_boxes.push_back(Buffered(dets[static_cast<size_t>(i)].box, options.iou_buffer));
+      if (options.label_gating) det_groups.push_back(group_of(dets[static_cast<size_t>(i)].label));
+    }
+    const std::vector<BoxPair> pairs =
+        OverlappingPairs(track_boxes, det_boxes, threshold, track_groups, det_groups);
+    std::vector<int> local(det_idx.size(), -1);
+    if (options.mode == TrackerMode::kGreedy) {
+      MatchGreedy(static_cast<int>(cand.size()), pairs, local);
+    } else {
+      MatchHungarian(static_cast<int>(cand.size()), static_cast<int>(det_idx.size()), pairs, local);
+    }
+    for (size_t j = 0; j < det_idx.size(); ++j) {
+      if (local[j] >= 0) det_to_alive[static_cast<size_t>(det_idx[j])] = cand[static_cast<size_t>(local[j])];
+    }
+  };
 
   for (int t = 0; t < n_frames; ++t) {
     ThrowIfStopped(stop);
     const auto& dets = frames[t];
     const int n_dets = static_cast<int>(dets.size());
-    // Tracks unseen for more than max_gap frames can never come back: forget them.
+    // Tracks unseen for more than max_gap frames can never come back: forget them. Tentative
+    // tracks get no gap at all.
     alive.erase(std::remove_if(alive.begin(), alive.end(),
-                               [&](int k) { return t - tracks[k].last_frame > options.max_gap + 1; }),
+                               [&](int k) {
+                                 const TrackState& s = tracks[static_cast<size_t>(k)];
+                                 const int gap = s.length < options.confirm_hits ? 0 : options.max_gap;
+                                 return t - s.last_frame > gap + 1;
+                               }),
                 alive.end());
 
-    std::vector<Box> track_boxes, det_boxes;
-    std::vector<int> track_groups, det_groups;
-    for (int k : alive) {
-      track_boxes.push_back(tracks[k].box);
-      if (options.label_gating) track_groups.push_back(group_of(tracks[k].label));
+    std::vector<int> high, low;
+    for (int i = 0; i < n_dets; ++i) {
+      (two_stage && dets[static_cast<size_t>(i)].score < options.high_score ? low : high).push_back(i);
     }
-    for (const Detection& d : dets) {
-      det_boxes.push_back(d.box);
-      if (options.label_gating) det_groups.push_back(group_of(d.label));
-    }
-    const std::vector<BoxPair> pairs =
-        OverlappingPairs(track_boxes, det_boxes, threshold, track_groups, det_groups);
-
+    std::vector<int> all_tracks(alive.size());
+    for (size_t a = 0; a < alive.size(); ++a) all_tracks[a] = static_cast<int>(a);
     std::vector<int> det_to_alive(static_cast<size_t>(n_dets), -1);
-    if (options.mode == TrackerMode::kGreedy) {
-      MatchGreedy(static_cast<int>(alive.size()), pairs, det_to_alive);
-    } else {
-      MatchHungarian(static_cast<int>(alive.size()), n_dets, pairs, det_to_alive);
+    associate(t, all_tracks, high, det_to_alive);
+    if (!low.empty()) {
+      // Second stage: the low-scoring detections may only continue tracks the confident ones
+      // left unmatched (an occluded or blurred object keeps its track).
+      std::vector<char> used(alive.size(), 0);
+      for (int i : high) {
+        if (det_to_alive[static_cast<size_t>(i)] >= 0) used[static_cast<size_t>(det_to_alive[static_cast<size_t>(i)])] = 1;
+      }
+      std::vector<int> rest;
+      for (size_t a = 0; a < alive.size(); ++a) {
+        if (!used[a]) rest.push_back(static_cast<int>(a));
+      }
+      associate(t, rest, low, det_to_alive);
     }
 
     auto& ids = raw_ids[t];
-    ids.resize(static_cast<size_t>(n_dets));
+    ids.assign(static_cast<size_t>(n_dets), -1);
+    const size_t n_alive_before = alive.size();
     for (int i = 0; i < n_dets; ++i) {
       int k;
-      if (det_to_alive[i] >= 0) {
-        k = alive[det_to_alive[i]];
+      const int a = det_to_alive[static_cast<size_t>(i)];
+      if (a >= 0 && static_cast<size_t>(a) < n_alive_before) {
+        k = alive[static_cast<size_t>(a)];
+      } else if (two_stage && dets[static_cast<size_t>(i)].score < options.high_score) {
+        continue;  // an unmatched low-scoring detection starts nothing and is left out
       } else {
         k = static_cast<int>(tracks.size());
         tracks.push_back({dets[i].label, dets[i].box, t, t, 0});
         alive.push_back(k);
       }
-      TrackState& s = tracks[k];
+      TrackState& s = tracks[static_cast<size_t>(k)];
+      if (s.length > 0 && options.motion == MotionModel::kConstantVelocity) {
+        const float dt = static_cast<float>(t - s.last_frame);
+        const float vx = (dets[i].box.CenterX() - s.box.CenterX()) / dt;
+        const float vy = (dets[i].box.CenterY() - s.box.CenterY()) / dt;
+        const float w = s.has_velocity ? options.velocity_smoothing : 1.f;
+        s.vx = w * vx + (1 - w) * s.vx;
+        s.vy = w * vy + (1 - w) * s.vy;
+        s.has_velocity = true;
+      }
       s.box = dets[i].box;
       s.last_frame = t;
       ++s.length;
@@ -164,7 +269,8 @@ TrackResult Track(const std::vector<std::vector<Detection>>& frames, const Track
   result.source_index.resize(frames.size());
   for (int t = 0; t < n_frames; ++t) {
     for (size_t i = 0; i < frames[t].size(); ++i) {
-      const int id = final_id[raw_ids[t][i]];
+      const int raw = raw_ids[t][i];
+      const int id = raw < 0 ? -1 : final_id[static_cast<size_t>(raw)];
       if (id < 0) continue;
       Detection d = frames[t][i];
       d.id = id;

@@ -28,7 +28,8 @@ const char* kDetections = R"({
 TEST(TrackCli, WritesIdsTracksAndSegments) {
   TempDir dir;
   WriteText(dir / "d.json", kDetections);
-  const auto r = RunCli({"track", (dir / "d.json").string(), "--out", (dir / "t.json").string()});
+  const auto r = RunCli({"track", (dir / "d.json").string(), "--out", (dir / "t.json").string(),
+                         "--preset", "paper"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json expected = Json::parse(R"({
     "source": "cam0",
@@ -51,7 +52,7 @@ TEST(TrackCli, OptionsReachTheTracker) {
   WriteText(dir / "d.json", kDetections);
   // The person track (2 frames) is dropped: its detections go, segments become one.
   auto r = RunCli({"track", (dir / "d.json").string(), "--out", (dir / "t.json").string(),
-                   "--min-track-length", "3"});
+                   "--min-track-length", "3", "--preset", "paper"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   Json out = LoadJsonFile(dir / "t.json");
   EXPECT_EQ(out["frames"][1]["detections"],
@@ -61,7 +62,7 @@ TEST(TrackCli, OptionsReachTheTracker) {
 
   // --iou 0.95: the car's 1-px steps (IoU 9/11) no longer continue its track.
   r = RunCli({"track", (dir / "d.json").string(), "--out", (dir / "t.json").string(), "--iou",
-              "0.95", "--mode", "greedy"});
+              "0.95", "--mode", "greedy", "--preset", "paper"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   out = LoadJsonFile(dir / "t.json");
   EXPECT_EQ(out["frames"][2]["detections"][0]["id"], 3);
@@ -70,7 +71,7 @@ TEST(TrackCli, OptionsReachTheTracker) {
 
   // --min-segment-length 2 absorbs the last one-frame segment into the previous one.
   r = RunCli({"track", (dir / "d.json").string(), "--out", (dir / "t.json").string(),
-              "--min-segment-length", "2"});
+              "--min-segment-length", "2", "--preset", "paper"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(LoadJsonFile(dir / "t.json")["segments"],
             Json::parse(R"([{"start": 0, "end": 2, "ids": [0, 1]}])"));
@@ -84,7 +85,7 @@ TEST(TrackCli, MaxGapAndLabelGatingFlags) {
     {"detections": [{"box": [0, 0, 10, 10], "label": "truck"}]}]})");
   const auto ids = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = {"track", (dir / "d.json").string(), "--out",
-                                     (dir / "t.json").string()};
+                                     (dir / "t.json").string(), "--preset", "paper"};
     args.insert(args.end(), extra.begin(), extra.end());
     const auto r = RunCli(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -33,7 +33,7 @@ std::vector<std::vector<int>> Ids(const TrackResult& r) {
 }
 
 TrackerOptions Greedy() {
-  TrackerOptions o;
+  TrackerOptions o = TrackerOptions::Paper();
   o.mode = TrackerMode::kGreedy;
   return o;
 }
@@ -57,20 +57,20 @@ TEST(Tracker, CrossingScenePairsHaveTheDesignedIoUs) {
 
 TEST(Tracker, HungarianKeepsIdentitiesThatGreedySwaps) {
   // Same threshold for both, so the difference is the algorithm alone.
-  TrackerOptions hungarian;
+  TrackerOptions hungarian = TrackerOptions::Paper();
   hungarian.iou_threshold = 0.25f;
   TrackerOptions greedy = Greedy();
   greedy.iou_threshold = 0.25f;
   EXPECT_EQ(Ids(Track(CrossingScene(), hungarian)), (std::vector<std::vector<int>>{{0, 1}, {0, 1}}));
   EXPECT_EQ(Ids(Track(CrossingScene(), greedy)), (std::vector<std::vector<int>>{{0, 1}, {1, 0}}));
   // And with each mode's defaults (0.3 / 0.2).
-  EXPECT_EQ(Ids(Track(CrossingScene(), TrackerOptions{})),
+  EXPECT_EQ(Ids(Track(CrossingScene(), TrackerOptions::Paper())),
             (std::vector<std::vector<int>>{{0, 1}, {0, 1}}));
   EXPECT_EQ(Ids(Track(CrossingScene(), Greedy())), (std::vector<std::vector<int>>{{0, 1}, {1, 0}}));
 }
 
 TEST(Tracker, DefaultThresholdDependsOnMode) {
-  EXPECT_FLOAT_EQ(TrackerOptions{}.IouThreshold(), 0.3f);
+  EXPECT_FLOAT_EQ(TrackerOptions::Paper().IouThreshold(), 0.3f);
   EXPECT_FLOAT_EQ(Greedy().IouThreshold(), 0.2f);
   TrackerOptions o = Greedy();
   o.iou_threshold = 0.6f;
@@ -79,7 +79,7 @@ TEST(Tracker, DefaultThresholdDependsOnMode) {
   const Frames f = {{Det(0, 0, 10, 25)}, {Det(0, 15, 10, 40)}};
   ASSERT_FLOAT_EQ(IoU(f[0][0].box, f[1][0].box), 0.25f);
   EXPECT_EQ(Ids(Track(f, Greedy())), (std::vector<std::vector<int>>{{0}, {0}}));
-  EXPECT_EQ(Ids(Track(f, TrackerOptions{})), (std::vector<std::vector<int>>{{0}, {1}}));
+  EXPECT_EQ(Ids(Track(f, TrackerOptions::Paper())), (std::vector<std::vector<int>>{{0}, {1}}));
 }
 
 TEST(Tracker, MaxGapBridgesMissedDetections) {
@@ -88,7 +88,7 @@ TEST(Tracker, MaxGapBridgesMissedDetections) {
   const Frames f = {{Det(0, 0, 10, 10)}, {Det(1, 0, 11, 10)}, {},
                     {Det(2, 0, 12, 10), Det(50, 50, 60, 60)}, {Det(3, 0, 13, 10)}, {}, {},
                     {Det(4, 0, 14, 10)}};
-  TrackerOptions o;
+  TrackerOptions o = TrackerOptions::Paper();
   EXPECT_EQ(Ids(Track(f, o)), (std::vector<std::vector<int>>{{0}, {0}, {}, {1, 2}, {1}, {}, {}, {3}}));
   o.max_gap = 1;
   const TrackResult one = Track(f, o);
@@ -109,7 +109,7 @@ TEST(Tracker, LabelGating) {
   const Frames f = {{Det(0, 0, 10, 10, "car")}, {Det(0, 0, 10, 10, "pedestrian")},
                     {Det(0, 0, 10, 10, "pedestrian")}};
   for (TrackerMode mode : {TrackerMode::kHungarian, TrackerMode::kGreedy}) {
-    TrackerOptions o;
+    TrackerOptions o = TrackerOptions::Paper();
     o.mode = mode;
     const TrackResult gated = Track(f, o);
     EXPECT_EQ(Ids(gated), (std::vector<std::vector<int>>{{0}, {1}, {1}}));
@@ -128,21 +128,21 @@ TEST(Tracker, GatedLabelsDoNotCompete) {
   // though the cross-label IoU is higher.
   const Frames f = {{Det(0, 0, 10, 10, "car"), Det(2, 0, 12, 10, "person")},
                     {Det(2, 0, 12, 10, "car"), Det(0, 0, 10, 10, "person")}};
-  EXPECT_EQ(Ids(Track(f, TrackerOptions{})), (std::vector<std::vector<int>>{{0, 1}, {0, 1}}));
-  TrackerOptions open;
+  EXPECT_EQ(Ids(Track(f, TrackerOptions::Paper())), (std::vector<std::vector<int>>{{0, 1}, {0, 1}}));
+  TrackerOptions open = TrackerOptions::Paper();
   open.label_gating = false;
   EXPECT_EQ(Ids(Track(f, open)), (std::vector<std::vector<int>>{{0, 1}, {1, 0}}));
 }
 
 TEST(Tracker, ZeroDetections) {
-  EXPECT_TRUE(Track({}, TrackerOptions{}).frames.empty());
-  const TrackResult r = Track(Frames(4), TrackerOptions{});
+  EXPECT_TRUE(Track({}, TrackerOptions::Paper()).frames.empty());
+  const TrackResult r = Track(Frames(4), TrackerOptions::Paper());
   EXPECT_EQ(r.frames.size(), 4u);
   EXPECT_TRUE(r.tracks.empty());
   for (const auto& frame : r.frames) EXPECT_TRUE(frame.empty());
   // Empty frames in between end tracks (max_gap 0).
   const Frames f = {{Det(0, 0, 10, 10)}, {}, {Det(0, 0, 10, 10)}};
-  EXPECT_EQ(Ids(Track(f, TrackerOptions{})), (std::vector<std::vector<int>>{{0}, {}, {1}}));
+  EXPECT_EQ(Ids(Track(f, TrackerOptions::Paper())), (std::vector<std::vector<int>>{{0}, {}, {1}}));
 }
 
 TEST(Tracker, MinTrackLengthRemovesShortTracksAndRenumbers) {
@@ -150,7 +150,7 @@ TEST(Tracker, MinTrackLengthRemovesShortTracksAndRenumbers) {
   const Frames f = {{Det(100, 0, 110, 10), Det(0, 0, 10, 10)},
                     {Det(50, 0, 60, 10), Det(100, 0, 110, 10)},
                     {Det(100, 0, 110, 10), Det(50, 0, 60, 10)}};
-  TrackerOptions o;
+  TrackerOptions o = TrackerOptions::Paper();
   EXPECT_EQ(Ids(Track(f, o)), (std::vector<std::vector<int>>{{0, 1}, {2, 0}, {0, 2}}));
   o.min_track_length = 2;
   const TrackResult r = Track(f, o);
@@ -168,16 +168,16 @@ TEST(Tracker, MinTrackLengthRemovesShortTracksAndRenumbers) {
 }
 
 TEST(Tracker, OptionsAreChecked) {
-  TrackerOptions o;
+  TrackerOptions o = TrackerOptions::Paper();
   EXPECT_NO_THROW(o.Check());
   o.iou_threshold = 0.f;
   EXPECT_THROW(o.Check(), Error);
   o.iou_threshold = 1.5f;
   EXPECT_THROW(o.Check(), Error);
-  o = TrackerOptions{};
+  o = TrackerOptions::Paper();
   o.max_gap = -1;
   EXPECT_THROW(o.Check(), Error);
-  o = TrackerOptions{};
+  o = TrackerOptions::Paper();
   o.min_track_length = 0;
   EXPECT_THROW(Track({}, o), Error);
   EXPECT_EQ(ParseTrackerMode("greedy"), TrackerMode::kGreedy);
@@ -188,22 +188,22 @@ TEST(Tracker, OptionsAreChecked) {
 TEST(Tracker, RejectsInvalidBoxesNamingTheField) {
   const Frames inverted = {{Det(0, 0, 10, 10)}, {Det(0, 0, 10, 10), Det(10, 0, 5, 10)}};
   try {
-    Track(inverted, TrackerOptions{});
+    Track(inverted, TrackerOptions::Paper());
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.where(), "frames[1].detections[1].box");
     EXPECT_EQ(e.reason(), "negative width (x2 < x1)");
   }
   const Frames nan = {{Det(0, std::nanf(""), 10, 10)}};
-  EXPECT_THROW(Track(nan, TrackerOptions{}), Error);
+  EXPECT_THROW(Track(nan, TrackerOptions::Paper()), Error);
 }
 
 TEST(Tracker, ReportsProgressAndStops) {
   const Frames f(5, std::vector<Detection>{Det(0, 0, 10, 10)});
   std::vector<int64_t> done;
-  Track(f, TrackerOptions{}, [&](const Progress& p) { done.push_back(p.done); });
+  Track(f, TrackerOptions::Paper(), [&](const Progress& p) { done.push_back(p.done); });
   EXPECT_EQ(done, (std::vector<int64_t>{1, 2, 3, 4, 5}));
-  EXPECT_THROW(Track(f, TrackerOptions{}, {}, [] { return true; }), Cancelled);
+  EXPECT_THROW(Track(f, TrackerOptions::Paper(), {}, [] { return true; }), Cancelled);
 }
 
 // 1000 objects on a 40 x 25 grid, three labels, drifting 2 px per frame, listed in a different
@@ -228,7 +228,7 @@ TEST(Tracker, ThousandDetectionsPerFrameAreCorrectAndFast) {
   for (int i = 0; i < kObjects; ++i) id_of_object[object_of[0][i]] = i;
 
   for (TrackerMode mode : {TrackerMode::kHungarian, TrackerMode::kGreedy}) {
-    TrackerOptions o;
+    TrackerOptions o = TrackerOptions::Paper();
     o.mode = mode;
     const auto start = std::chrono::steady_clock::now();
     const TrackResult r = Track(frames, o);
@@ -256,8 +256,107 @@ TEST(Tracker, OverlappingClusterIsSolvedExactly) {
   Frames f(2);
   for (int k = 0; k < 60; ++k) f[0].push_back(Det(static_cast<float>(k), 0, k + 20.f, 20));
   for (int k = 59; k >= 0; --k) f[1].push_back(Det(k + 0.5f, 0, k + 20.5f, 20));
-  const TrackResult r = Track(f, TrackerOptions{});
+  const TrackResult r = Track(f, TrackerOptions::Paper());
   for (int i = 0; i < 60; ++i) EXPECT_EQ(r.frames[1][i].id, 59 - i);
+}
+
+
+// A 10 x 10 box moving 4 px per frame (IoU 0.43 between neighbouring frames, 0.11 across a
+// one-frame gap), missed in frames 3, 6 and 7.
+Frames FastFlickeringObject() {
+  Frames f(12);
+  for (int t = 0; t < 12; ++t) {
+    if (t == 3 || t == 6 || t == 7) continue;
+    f[t].push_back(Det(4.f * t, 0, 4.f * t + 10, 10));
+  }
+  return f;
+}
+
+TEST(Tracker, DefaultKeepsAFlickeringFastObjectInOneTrack) {
+  const Frames f = FastFlickeringObject();
+  const TrackResult r = Track(f, TrackerOptions{});
+  ASSERT_EQ(r.tracks.size(), 1u);
+  EXPECT_EQ(r.tracks[0].first_frame, 0);
+  EXPECT_EQ(r.tracks[0].last_frame, 11);
+  EXPECT_EQ(r.tracks[0].length, 9);
+  // Without motion the gap-bridged last box no longer overlaps enough: three tracks.
+  TrackerOptions still = TrackerOptions::Paper();
+  still.max_gap = 3;
+  EXPECT_EQ(Ids(Track(f, still)),
+            (std::vector<std::vector<int>>{{0}, {0}, {0}, {}, {1}, {1}, {}, {}, {2}, {2}, {2}, {2}}));
+  // The paper (no gaps) splits at every miss as well.
+  EXPECT_EQ(Track(f, TrackerOptions::Paper()).tracks.size(), 3u);
+}
+
+// Two same-label 20 x 20 boxes moving towards each other at 4 px per frame; they cross between
+// frames 6 and 9 (IoU 1.0 with the other's last box at frame 8).
+Frames CrossingBoxes() {
+  Frames f(16);
+  for (int t = 0; t < 16; ++t) {
+    f[t].push_back(Det(4.f * t, 0, 4.f * t + 20, 20, "car"));         // A, left to right
+    f[t].push_back(Det(60 - 4.f * t, 0, 80 - 4.f * t, 20, "car"));    // B, right to left
+  }
+  return f;
+}
+
+TEST(Tracker, ConstantVelocityKeepsIdentitiesOfCrossingBoxes) {
+  const Frames f = CrossingBoxes();
+  const auto ids = Ids(Track(f, TrackerOptions{}));
+  for (int t = 0; t < 16; ++t) EXPECT_EQ(ids[t], (std::vector<int>{0, 1})) << "frame " << t;
+  // Matching against the last box swaps them when they overlap most.
+  const auto paper = Ids(Track(f, TrackerOptions::Paper()));
+  EXPECT_EQ(paper[7], (std::vector<int>{0, 1}));
+  EXPECT_EQ(paper[8], (std::vector<int>{1, 0}));
+}
+
+TEST(Tracker, LowScoreDetectionsContinueTracksButNeverStartThem) {
+  Frames f = {{Det(0, 0, 10, 10)}, {Det(1, 0, 11, 10), Det(50, 50, 60, 60)}, {Det(2, 0, 12, 10)},
+              {Det(3, 0, 13, 10)}};
+  f[1][1].score = 0.3f;  // a lone low-score box: no track
+  f[2][0].score = 0.3f;  // the object, blurred: continues its track in the second stage
+  TrackerOptions o;
+  o.min_track_length = 1;
+  EXPECT_EQ(Ids(Track(f, o)), (std::vector<std::vector<int>>{{0}, {0}, {0}, {0}}));
+  // One stage: the lone box is a track of its own.
+  o.high_score = 0;
+  EXPECT_EQ(Ids(Track(f, o)), (std::vector<std::vector<int>>{{0}, {0, 1}, {0}, {0}}));
+}
+
+TEST(Tracker, TentativeTracksDoNotBridgeGaps) {
+  const Frames f = {{Det(0, 0, 10, 10)}, {}, {Det(0, 0, 10, 10)}, {Det(0, 0, 10, 10)}, {},
+                    {Det(0, 0, 10, 10)}};
+  TrackerOptions o;
+  o.min_track_length = 1;
+  // One hit is not a confirmed track: the frame-2 box starts a new one, which is confirmed by
+  // frame 3 and then bridges the gap at frame 4.
+  EXPECT_EQ(Ids(Track(f, o)), (std::vector<std::vector<int>>{{0}, {}, {1}, {1}, {}, {1}}));
+  o.confirm_hits = 1;
+  EXPECT_EQ(Ids(Track(f, o)), (std::vector<std::vector<int>>{{0}, {}, {0}, {0}, {}, {0}}));
+  // min_track_length (default 2) then drops the one-hit track.
+  TrackerOptions d;
+  EXPECT_EQ(Ids(Track(f, d)), (std::vector<std::vector<int>>{{}, {}, {0}, {0}, {}, {0}}));
+}
+
+TEST(Tracker, PaperPresetAndNewOptionsAreChecked) {
+  const TrackerOptions p = TrackerOptions::Paper();
+  EXPECT_EQ(p.mode, TrackerMode::kHungarian);
+  EXPECT_EQ(p.max_gap, 0);
+  EXPECT_EQ(p.min_track_length, 1);
+  EXPECT_EQ(p.motion, MotionModel::kNone);
+  EXPECT_EQ(p.high_score, 0.f);
+  EXPECT_EQ(p.confirm_hits, 1);
+  EXPECT_EQ(ParseMotionModel("constant_velocity"), MotionModel::kConstantVelocity);
+  EXPECT_EQ(MotionModelName(MotionModel::kNone), "none");
+  EXPECT_THROW(ParseMotionModel("kalman"), Error);
+  TrackerOptions o;
+  o.velocity_smoothing = 0;
+  EXPECT_THROW(o.Check(), Error);
+  o = TrackerOptions{};
+  o.high_score = 1.5f;
+  EXPECT_THROW(o.Check(), Error);
+  o = TrackerOptions{};
+  o.confirm_hits = 0;
+  EXPECT_THROW(o.Check(), Error);
 }
 
 }  // namespace
