@@ -29,6 +29,7 @@ int RunDoctorCommand(const DoctorCli& c) {
   if (c.cli.vlm_images > 0) o.vlm_images = c.cli.vlm_images;
   if (!c.cli.detector.empty()) o.detector = c.cli.detector;
   if (!c.cli.detector_url.empty()) o.detector_url = c.cli.detector_url;
+  if (!c.cli.detector_model.empty()) o.detector_model = c.cli.detector_model;
   if (!c.cli.detector_key_env.empty()) o.detector_key_env = c.cli.detector_key_env;
   if (c.cli.timeout_s > 0) o.timeout_s = c.cli.timeout_s;
   if (!o.detector_url.empty() && o.detector.empty()) o.detector = "roboflow";
@@ -70,8 +71,11 @@ const bool kRegistered = RegisterCommand(80, [](CLI::App& root, Action& action) 
   sub->add_option("--vlm-images", c->cli.vlm_images,
                   "Images in the structured test call (default 1; use the frames per query)")
       ->check(CLI::Range(1, 64));
-  sub->add_option("--detector", c->cli.detector, "Detector kind to check: roboflow")
-      ->check(CLI::IsMember({"roboflow"}));
+  sub->add_option("--detector", c->cli.detector,
+                  "Detector kind to check: roboflow, or qwen (grounding on the VLM's server unless "
+                  "--detector-url/--detector-model/--detector-key-env say otherwise)")
+      ->check(CLI::IsMember({"roboflow", "qwen"}));
+  sub->add_option("--detector-model", c->cli.detector_model, "Detector model name (qwen; default: the VLM's)");
   sub->add_option("--detector-url", c->cli.detector_url,
                   "Detector server root, e.g. http://127.0.0.1:9001");
   sub->add_option("--detector-key-env", c->cli.detector_key_env,

@@ -87,37 +87,19 @@ void QwenGroundingOptions::Check() const {
 
 QwenGroundingOptions QwenGroundingOptions::FromJson(const Json& j, const std::string& origin) {
   const std::string where = "qwen";
-  RequireKnownKeys(
-      j,
-      {"kind", "prompt", "score", "base_url", "extra_base_urls", "endpoint_selection",
-       "max_in_flight", "model", "api_key_env", "max_pixels", "min_pixels", "jpeg_quality", "seed",
-       "max_tokens", "connect_timeout_s", "total_timeout_s", "retry"},
-      origin, where);
   QwenGroundingOptions o;
-  OpenAiVlmOptions& c = o.chat;
+  // The chat settings go through core/vlm's one reader; only prompt, score and repair are ours.
+  o.chat = OpenAiOptionsFromJson(j, origin, where, {"kind", "prompt", "score", "repair"}, o.chat);
   o.prompt = JsonStringOr(j, "prompt", o.prompt, origin, where);
   o.score = static_cast<float>(JsonNumberOr(j, "score", o.score, origin, where));
-  c.base_url = JsonStringOr(j, "base_url", c.base_url, origin, where);
-  c.extra_base_urls = JsonStringListOr(j, "extra_base_urls", c.extra_base_urls, origin, where);
-  c.endpoint_selection = JsonStringOr(j, "endpoint_selection", c.endpoint_selection, origin, where);
-  c.max_in_flight = JsonIntOr(j, "max_in_flight", c.max_in_flight, origin, where);
-  c.model = JsonStringOr(j, "model", c.model, origin, where);
-  c.api_key_env = JsonStringOr(j, "api_key_env", c.api_key_env, origin, where);
-  c.max_pixels = JsonIntOr(j, "max_pixels", c.max_pixels, origin, where);
-  c.min_pixels = JsonIntOr(j, "min_pixels", c.min_pixels, origin, where);
-  c.jpeg_quality = JsonIntOr(j, "jpeg_quality", c.jpeg_quality, origin, where);
-  c.seed = JsonIntOr(j, "seed", static_cast<int>(c.seed), origin, where);
-  c.max_tokens = JsonIntOr(j, "max_tokens", c.max_tokens, origin, where);
-  c.connect_timeout_s = JsonNumberOr(j, "connect_timeout_s", c.connect_timeout_s, origin, where);
-  c.total_timeout_s = JsonNumberOr(j, "total_timeout_s", c.total_timeout_s, origin, where);
-  if (j.contains("retry"))
-    c.retry = RetryPolicyFromJson(j["retry"], c.retry, origin, where + ".retry");
+  if (j.contains("repair")) {
+    if (!j["repair"].is_boolean()) throw Error(origin, where + ".repair", "has the wrong type");
+    o.repair = j["repair"].get<bool>();
+  }
   try {
     o.Check();
   } catch (const Error& e) {
-    std::string field = e.where();
-    if (field.rfind("retry.", 0) == 0) field = field.substr(6);
-    throw Error(origin, where + "." + field, e.reason());
+    throw Error(origin, where + "." + e.where(), e.reason());
   }
   return o;
 }
@@ -244,17 +226,63 @@ std::vector<Detection> QwenGroundingDetector::Detect(const DetectRequest& reques
     record->retries = result.retries;
     record->latency_ms = ElapsedMs(start);
   }
-  try {
-    GroundingParse parsed = ParseAnswer(result.content, sent, vocabulary, options_.score,
-                                        result.endpoint + "/v1/chat/completions");
-    if (record) {
-      record->warnings = parsed.warnings;
-      record->parsed = DetectionsToJson(parsed.detections);
+  const std::string origin = result.endpoint + "/v1/chat/completions";
+  std::string first_error;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      GroundingParse parsed = ParseAnswer(result.content, sent, vocabulary, options_.score, origin);
+      if (record) {
+        record->warnings = parsed.warnings;
+        if (attempt > 0) {
+          record->warnings.insert(record->warnings.begin(), "answer " + std::to_string(attempt + 1) +
+                                                               " used; the first had: " + first_error);
+        }
+        record->parsed = DetectionsToJson(parsed.detections);
+        record->raw_answer = result.content;
+        record->latency_ms = ElapsedMs(start);
+      }
+      return std::move(parsed.detections);
+    } catch (const Error& e) {
+      if (first_error.empty()) first_error = e.what();
+      // Attempt 1: a repair turn (the model sees its answer and what was wrong); attempt 2: a
+      // fresh request, for servers that sample or had a bad moment. Then the frame fails.
+      const bool repair_next = attempt == 0 && options_.repair;
+      const bool fresh_next = attempt == (options_.repair ? 1 : 0);
+      if (!repair_next && !fresh_next) {
+        if (record) {
+          record->error = std::string(e.what()) + (attempt > 0 ? " (after " + std::to_string(attempt) + " more attempt(s))" : "");
+          record->latency_ms = ElapsedMs(start);
+        }
+        throw Error(e.file(), e.where(), e.reason() + (attempt > 0 ? " (after " + std::to_string(attempt) + " more attempt(s))" : ""));
+      }
+      Json retry_body = body;
+      if (repair_next) {
+        Json msgs = messages;
+        msgs.push_back({{"role", "assistant"}, {"content", result.content}});
+        msgs.push_back({{"role", "user"},
+                        {"content", "Your answer could not be used (" + e.reason() +
+                                        "). Answer again with only the JSON list in a ```json code block, "
+                                        "one {\"bbox_2d\": [x1, y1, x2, y2], \"label\": \"<category>\"} per "
+                                        "object, or [] if none is visible."}});
+        retry_body = client_->BuildBody(msgs, "", Json());
+        if (record) record->repairs += 1;
+      } else if (record) {
+        record->retries += 1;
+      }
+      try {
+        result = client_->Complete(retry_body);
+      } catch (const Error& e2) {
+        if (record) {
+          record->error = e2.what();
+          record->latency_ms = ElapsedMs(start);
+        }
+        throw;
+      }
+      if (record) {
+        record->prompt_tokens += result.prompt_tokens;
+        record->completion_tokens += result.completion_tokens;
+      }
     }
-    return std::move(parsed.detections);
-  } catch (const Error& e) {
-    if (record) record->error = e.what();
-    throw;
   }
 }
 

@@ -22,13 +22,14 @@ struct QwenGroundingOptions {
       "x2,y2 the bottom-right corner in absolute pixel coordinates of this image. Use exactly "
       "the category names given. Answer [] if none of them is visible.";
   float score = 1.f;  // score given to every box (Qwen grounding reports none)
+  // An answer with no usable JSON list gets a repair turn (the model sees its answer and the
+  // error), then one fresh request; only then is the frame's detection an error.
+  bool repair = true;
 
   // Throws Error naming the field when out of range.
   void Check() const;
-  // Reads the options from a JSON object: "prompt", "score", and the chat settings with the
-  // OpenAiVlmOptions field names (base_url, extra_base_urls, endpoint_selection, max_in_flight,
-  // model, api_key_env, max_pixels, min_pixels, jpeg_quality, seed, max_tokens,
-  // connect_timeout_s, total_timeout_s, retry). `origin` names the config in errors.
+  // Reads the options from a JSON object: "prompt", "score", "repair", and the chat settings
+  // read by OpenAiOptionsFromJson (core/vlm). `origin` names the config in errors.
   static QwenGroundingOptions FromJson(const Json& j, const std::string& origin);
 };
 

@@ -9,6 +9,7 @@
 #include "core/base/error.h"
 #include "core/base/hash.h"
 #include "core/base/strings.h"
+#include "core/detect/qwen_grounding_detector.h"
 #include "core/vlm/http_client.h"
 #include "core/vlm/openai_vlm_backend.h"
 
@@ -358,6 +359,39 @@ void RequireString(const Json& obj, const char* field, const std::string& file,
 
 }  // namespace
 
+// The Qwen grounding detector, built with the settings the pipeline would inherit (URL, model
+// and key variable of the VLM unless the detector names its own), asked for the red square.
+void CheckQwenDetector(const DoctorOptions& o, Report& report) {
+  QwenGroundingOptions q;
+  q.chat.base_url = o.detector_url.empty() ? o.vlm_url : o.detector_url;
+  q.chat.model = o.detector_model.empty() ? o.vlm_model : o.detector_model;
+  q.chat.api_key_env = o.detector_key_env.empty() ? o.vlm_key_env : o.detector_key_env;
+  q.chat.connect_timeout_s = o.connect_timeout_s;
+  q.chat.total_timeout_s = o.timeout_s;
+  q.chat.retry.max_attempts = 1;
+  CheckKeyVariable("detector.key", q.chat.api_key_env, KeyFrom(q.chat.api_key_env), report);
+  cv::Mat img(56, 56, CV_8UC3, cv::Scalar(128, 128, 128));
+  cv::rectangle(img, cv::Rect(14, 14, 28, 28), cv::Scalar(0, 0, 255), cv::FILLED);
+  DetectRequest req;
+  req.episode = "doctor";
+  req.image = img;
+  req.vocabulary = {"red square"};
+  const std::string where = NormaliseBaseUrl(q.chat.base_url) + " (model '" + q.chat.model + "')";
+  try {
+    QwenGroundingDetector detector(q);
+    CallRecord rec;
+    const auto boxes = detector.Detect(req, &rec);
+    report.Add("detector.ground", Status::kOk,
+               "Qwen grounding at " + where + " answered with " + std::to_string(boxes.size()) +
+                   " box(es) in " + Ms(rec.latency_ms) + (rec.repairs ? " after a repair turn" : ""));
+  } catch (const Error& e) {
+    report.Add("detector.ground", Status::kFail,
+               "Qwen grounding at " + where + " failed: " + e.reason() +
+                   " -> check --detector-url/--detector-model (default: the VLM's) and that the "
+                   "model answers grounding prompts (Qwen2.5-VL)");
+  }
+}
+
 void DoctorOptions::MergeConfig(const Json& config, const std::string& file) {
   if (!config.is_object()) throw Error(file, "", "the config must be a JSON object");
   if (config.contains("vlm")) {
@@ -384,6 +418,8 @@ void DoctorOptions::MergeConfig(const Json& config, const std::string& file) {
     if (!d.is_object()) throw Error(file, "detector", "must be an object");
     RequireString(d, "kind", file, "detector", &detector);
     RequireString(d, "url", file, "detector", &detector_url);
+    RequireString(d, "base_url", file, "detector", &detector_url);
+    RequireString(d, "model", file, "detector", &detector_model);
     RequireString(d, "api_key_env", file, "detector", &detector_key_env);
   }
 }
@@ -396,10 +432,16 @@ void DoctorOptions::Check() const {
     throw Error("", "vlm.model", "a VLM URL needs the model name (--vlm-model)");
   }
   if (vlm_images < 1 || vlm_images > 64) throw Error("", "vlm.images_per_query", "must be in 1..64");
-  if (!detector_url.empty() && !detector.empty() && detector != "roboflow") {
-    throw Error("", "detector.kind", "unknown detector kind '" + detector + "' (doctor checks: roboflow)");
+  if (!detector.empty() && detector != "roboflow" && detector != "qwen") {
+    throw Error("", "detector.kind", "unknown detector kind '" + detector + "' (doctor checks: roboflow, qwen)");
   }
-  if (!detector.empty() && detector_url.empty()) {
+  if (detector == "qwen" && detector_url.empty() && vlm_url.empty()) {
+    throw Error("", "detector.url", "detector 'qwen' needs --detector-url or the VLM's --vlm-url");
+  }
+  if (detector == "qwen" && detector_model.empty() && vlm_model.empty()) {
+    throw Error("", "detector.model", "detector 'qwen' needs --detector-model or the VLM's --vlm-model");
+  }
+  if (!detector.empty() && detector != "qwen" && detector_url.empty()) {
     throw Error("", "detector.url", "detector '" + detector + "' needs --detector-url");
   }
   if (!(connect_timeout_s > 0) || !(timeout_s > 0)) throw Error("", "timeout", "must be positive");
@@ -417,7 +459,11 @@ std::vector<DoctorCheck> RunDoctor(const DoctorOptions& options,
   options.Check();
   Report report(on_check);
   if (!options.vlm_url.empty()) CheckVlm(options, report);
-  if (!options.detector_url.empty()) CheckDetector(options, report);
+  if (options.detector == "qwen") {
+    CheckQwenDetector(options, report);
+  } else if (!options.detector_url.empty()) {
+    CheckDetector(options, report);
+  }
   return report.Take();
 }
 

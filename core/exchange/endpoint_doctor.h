@@ -17,9 +17,13 @@ struct DoctorOptions {
   bool use_json_schema = true;  // send response_format json_schema in the structured call
   int vlm_images = 1;       // images in the structured call (set to the frames per global-context
                             // query to test the server's images-per-prompt limit); default 1
-  std::string detector;     // detector kind: "" (none) | "roboflow"
-  std::string detector_url;  // detector server root, e.g. http://127.0.0.1:9001
-  std::string detector_key_env;  // environment variable with the Roboflow API key; empty = none
+  std::string detector;     // detector kind: "" (none) | "roboflow" | "qwen" (Qwen grounding
+                            // over the OpenAI-compatible API)
+  std::string detector_url;  // detector server root, e.g. http://127.0.0.1:9001; qwen: empty =
+                             // the VLM's (the pipeline's detector inherits it the same way)
+  std::string detector_model;    // qwen: model name; empty = the VLM's model
+  std::string detector_key_env;  // environment variable with the detector's API key; empty =
+                                 // none (qwen: the VLM's)
   double connect_timeout_s = 5;  // connection phase limit per request (default 5 s)
   double timeout_s = 120;        // whole-request limit per request (default 120 s: cold models)
 

@@ -129,6 +129,99 @@ std::vector<std::string> OpenAiVlmOptions::Endpoints() const {
   return out;
 }
 
+const std::vector<std::string> kOpenAiConnectionFields = {
+    "base_url", "extra_base_urls", "endpoint_selection", "max_in_flight", "model",
+    "api_key_env", "connect_timeout_s", "total_timeout_s", "retry"};
+
+namespace {
+
+template <typename T>
+void ReadField(const Json& j, const char* key, T* out, const std::string& file, const std::string& where) {
+  auto it = j.find(key);
+  if (it == j.end()) return;
+  try {
+    *out = it->get<T>();
+  } catch (const Json::exception&) {
+    throw Error(file, where + "." + key, "has the wrong type");
+  }
+}
+
+}  // namespace
+
+OpenAiVlmOptions OpenAiOptionsFromJson(const Json& j, const std::string& file, const std::string& w,
+                                       const std::vector<std::string>& extra_keys,
+                                       const OpenAiVlmOptions& base) {
+  if (!j.is_object()) throw Error(file, w, "expected an object");
+  static const std::vector<std::string> client = {
+      "base_url", "extra_base_urls", "endpoint_selection", "max_in_flight", "model", "api_key_env",
+      "max_pixels", "min_pixels", "jpeg_quality", "temperature", "seed", "use_json_schema",
+      "max_tokens", "connect_timeout_s", "total_timeout_s", "retry"};
+  for (const auto& [k, v] : j.items()) {
+    if (std::find(client.begin(), client.end(), k) == client.end() &&
+        std::find(extra_keys.begin(), extra_keys.end(), k) == extra_keys.end()) {
+      throw Error(file, w + "." + k,
+                  k == "api_key" ? "never put a key in a file: set api_key_env to the NAME of an environment variable"
+                                 : "unknown option");
+    }
+  }
+  OpenAiVlmOptions o = base;
+  ReadField(j, "base_url", &o.base_url, file, w);
+  ReadField(j, "extra_base_urls", &o.extra_base_urls, file, w);
+  ReadField(j, "endpoint_selection", &o.endpoint_selection, file, w);
+  ReadField(j, "max_in_flight", &o.max_in_flight, file, w);
+  ReadField(j, "model", &o.model, file, w);
+  ReadField(j, "api_key_env", &o.api_key_env, file, w);
+  ReadField(j, "max_pixels", &o.max_pixels, file, w);
+  ReadField(j, "min_pixels", &o.min_pixels, file, w);
+  ReadField(j, "jpeg_quality", &o.jpeg_quality, file, w);
+  ReadField(j, "temperature", &o.temperature, file, w);
+  ReadField(j, "seed", &o.seed, file, w);
+  ReadField(j, "use_json_schema", &o.use_json_schema, file, w);
+  ReadField(j, "max_tokens", &o.max_tokens, file, w);
+  ReadField(j, "connect_timeout_s", &o.connect_timeout_s, file, w);
+  ReadField(j, "total_timeout_s", &o.total_timeout_s, file, w);
+  // Only read when the caller accepts them (the VLM does; a detector has its own meaning).
+  auto accepts = [&](const char* k) {
+    return std::find(extra_keys.begin(), extra_keys.end(), k) != extra_keys.end();
+  };
+  if (accepts("max_key_objects")) ReadField(j, "max_key_objects", &o.max_key_objects, file, w);
+  if (accepts("repair")) ReadField(j, "repair", &o.repair, file, w);
+  if (accepts("domain")) ReadField(j, "domain", &o.domain, file, w);
+  if (accepts("prompt_dir")) ReadField(j, "prompt_dir", &o.prompt_dir, file, w);
+  if (j.contains("retry")) {
+    const Json& r = j["retry"];
+    if (!r.is_object()) throw Error(file, w + ".retry", "expected an object");
+    for (const auto& [k, v] : r.items()) {
+      if (k != "max_attempts" && k != "base_delay_s" && k != "max_delay_s" && k != "honour_retry_after") {
+        throw Error(file, w + ".retry." + k, "unknown option");
+      }
+    }
+    ReadField(r, "max_attempts", &o.retry.max_attempts, file, w + ".retry");
+    ReadField(r, "base_delay_s", &o.retry.base_delay_s, file, w + ".retry");
+    ReadField(r, "max_delay_s", &o.retry.max_delay_s, file, w + ".retry");
+    ReadField(r, "honour_retry_after", &o.retry.honour_retry_after, file, w + ".retry");
+  }
+  try {
+    o.Check();
+  } catch (const Error& e) {
+    throw Error(file, e.where().empty() ? w : w + "." + e.where(), e.reason());
+  }
+  return o;
+}
+
+OpenAiVlmOptions OpenAiVlmOptionsFromJson(const Json& j, const std::string& file) {
+  return OpenAiOptionsFromJson(j, file, "vlm", {"kind", "max_key_objects", "repair", "domain", "prompt_dir"});
+}
+
+Json InheritOpenAiConnection(const Json& vlm, const Json& detector) {
+  Json out = detector;
+  if (!vlm.is_object()) return out;
+  for (const auto& k : kOpenAiConnectionFields) {
+    if (!out.contains(k) && vlm.contains(k)) out[k] = vlm[k];
+  }
+  return out;
+}
+
 void OpenAiVlmOptions::Check() const {
   for (const auto& u : Endpoints()) {
     if (!StartsWith(u, "http://") && !StartsWith(u, "https://")) {

@@ -48,6 +48,30 @@ struct OpenAiVlmOptions {
   std::vector<std::string> Endpoints() const;
 };
 
+// The OpenAiVlmOptions fields that say which server and model to talk to and how (what a
+// detector on the same server inherits from the VLM settings): base_url, extra_base_urls,
+// endpoint_selection, max_in_flight, model, api_key_env, connect_timeout_s, total_timeout_s,
+// retry.
+extern const std::vector<std::string> kOpenAiConnectionFields;
+
+// The one reader of OpenAI-compatible client settings (the VLM's and the Qwen grounding
+// detector's). Field names as in OpenAiVlmOptions; "retry" is {"max_attempts","base_delay_s",
+// "max_delay_s","honour_retry_after"}. Fields missing from `j` keep the values of `base`. Keys
+// that are neither client fields nor in `extra_keys` are rejected, "api_key" with a pointer to
+// api_key_env: a key never sits in a file. Errors name `file` and `where`.field.
+OpenAiVlmOptions OpenAiOptionsFromJson(const Json& j, const std::string& file, const std::string& where,
+                                       const std::vector<std::string>& extra_keys = {},
+                                       const OpenAiVlmOptions& base = {});
+
+// The VLM flavour: client fields plus "kind", "max_key_objects", "repair", "domain" and
+// "prompt_dir", errors under "vlm".
+OpenAiVlmOptions OpenAiVlmOptionsFromJson(const Json& j, const std::string& file);
+
+// `detector` with every connection field (kOpenAiConnectionFields) it does not set taken from
+// `vlm`: a detector that talks to the VLM's OpenAI-compatible server (Qwen grounding) goes to
+// the same URL, with the same model, key variable, timeouts and pool, unless told otherwise.
+Json InheritOpenAiConnection(const Json& vlm, const Json& detector);
+
 // Normalises a base URL: strips trailing "/" and a trailing "/v1".
 std::string NormaliseBaseUrl(const std::string& base_url);
 

@@ -118,20 +118,68 @@ TEST(QwenGroundingDetector, RetriesAndErrors) {
   FakeOpenAiServer server;
   server.Enqueue(FakeReply::Status(503, R"({"object":"error","message":"server busy"})"));
   server.Enqueue(FakeReply::Chat(R"([{"bbox_2d": [0, 0, 154, 98], "label": "car"}])"));
+  // Three unusable answers: the first, the repair turn's and the fresh request's.
   server.Enqueue(FakeReply::Chat("I cannot see any objects."));
+  server.Enqueue(FakeReply::Chat("Still no list, sorry."));
+  server.Enqueue(FakeReply::Chat("Nothing here."));
   server.Enqueue(FakeReply::Status(400, R"({"error":{"message":"bad image"}})"));
   QwenGroundingDetector detector(Options(server));
   CallRecord record;
   const auto dets = detector.Detect(Request(), &record);
   ASSERT_EQ(dets.size(), 1u);
   EXPECT_EQ(record.retries, 1);
+  EXPECT_EQ(record.repairs, 0);
 
   CallRecord prose;
-  EXPECT_THROW(detector.Detect(Request(), &prose), Error);
-  EXPECT_EQ(prose.raw_answer, "I cannot see any objects.");
+  try {
+    detector.Detect(Request(), &prose);
+    FAIL() << "expected Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.where(), "answer");
+    EXPECT_NE(std::string(e.what()).find("after 2 more attempt(s)"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(prose.raw_answer, "Nothing here.");
+  EXPECT_EQ(prose.repairs, 1);
   EXPECT_FALSE(prose.error.empty());
+  EXPECT_EQ(server.request_count(), 5);
+  // A client error is not an answer to repair: no further request.
   EXPECT_THROW(detector.Detect(Request(), nullptr), Error);
-  EXPECT_EQ(server.request_count(), 4);
+  EXPECT_EQ(server.request_count(), 6);
+}
+
+TEST(QwenGroundingDetector, RepairTurnRecoversABadAnswer) {
+  FakeOpenAiServer server;
+  server.Enqueue(FakeReply::Chat("Sure! I see a car on the left."));
+  server.Enqueue(FakeReply::Chat(R"(```json
+[{"bbox_2d": [0, 0, 154, 98], "label": "car"}]
+```)"));
+  QwenGroundingDetector detector(Options(server));
+  CallRecord record;
+  const auto dets = detector.Detect(Request(), &record);
+  ASSERT_EQ(dets.size(), 1u);
+  EXPECT_EQ(record.repairs, 1);
+  ASSERT_EQ(server.request_count(), 2);
+  // The repair turn replays the conversation: the model sees its own answer and what was wrong.
+  const Json msgs = server.requests()[1].json["messages"];
+  ASSERT_EQ(msgs.size(), 3u);
+  EXPECT_EQ(msgs[1]["role"], "assistant");
+  EXPECT_EQ(msgs[1]["content"], "Sure! I see a car on the left.");
+  EXPECT_EQ(msgs[2]["role"], "user");
+  EXPECT_NE(msgs[2]["content"].get<std::string>().find("no JSON list of boxes"), std::string::npos);
+  EXPECT_FALSE(record.warnings.empty());
+}
+
+TEST(QwenGroundingDetector, FreshRequestAfterAFailedRepair) {
+  FakeOpenAiServer server;
+  server.Enqueue(FakeReply::Chat("no"));
+  server.Enqueue(FakeReply::Chat("still no"));
+  server.Enqueue(FakeReply::Chat(R"([{"bbox_2d": [0, 0, 154, 98], "label": "car"}])"));
+  QwenGroundingDetector detector(Options(server));
+  const auto dets = detector.Detect(Request(), nullptr);
+  EXPECT_EQ(dets.size(), 1u);
+  ASSERT_EQ(server.request_count(), 3);
+  // The third request is the original question again, not a longer conversation.
+  EXPECT_EQ(server.requests()[2].json["messages"], server.requests()[0].json["messages"]);
 }
 
 TEST(QwenGroundingDetector, EmptyVocabularyMakesNoCall) {
