@@ -21,15 +21,24 @@ int RunEvaluate(const EvalOptions& o) {
     std::cout << eval.ToJson().dump(2) << "\n";
     return kExitOk;
   }
-  std::printf("%-16s %8s %8s %8s %8s %6s %7s\n", "episode", "key P", "key R", "first P", "first R", "IDF1", "reruns");
+  std::printf("%-16s %8s %8s %8s %8s %6s %6s %7s %6s %6s\n", "episode", "key P", "key R", "first P",
+              "first R", "IDF1", "subseq", "reruns", "calls", "failed");
   for (const auto& e : eval.episodes) {
-    std::printf("%-16s %8.3f %8.3f %8.3f %8.3f %6.3f %7d\n", e.episode.c_str(), e.key_frames.Precision(),
-                e.key_frames.Recall(), e.key_decisions.Precision(), e.key_decisions.Recall(), e.idf1, e.reruns);
+    std::printf("%-16s %8.3f %8.3f %8.3f %8.3f %6.3f %6d %7d %6d %6d\n", e.episode.c_str(),
+                e.key_frames.Precision(), e.key_frames.Recall(), e.key_decisions.Precision(),
+                e.key_decisions.Recall(), e.idf1, e.subsequences, e.reruns, e.vlm_calls,
+                e.failed_detections);
   }
-  std::printf("%-16s %8.3f %8.3f %8.3f %8.3f %6.3f\n", "all", eval.key_frames.Precision(),
-              eval.key_frames.Recall(), eval.key_decisions.Precision(), eval.key_decisions.Recall(), eval.idf1);
+  std::printf("%-16s %8.3f %8.3f %8.3f %8.3f %6.3f %6ld %7s %6ld %6ld\n", "all", eval.key_frames.Precision(),
+              eval.key_frames.Recall(), eval.key_decisions.Precision(), eval.key_decisions.Recall(), eval.idf1,
+              eval.subsequences, "", eval.vlm_calls, eval.failed_detections);
+  std::printf("VLM calls per 100 frames: %.2f (global context included); sub-sequences per episode: %.1f\n",
+              eval.VlmCallsPer100Frames(), eval.SubsequencesPerEpisode());
+  if (eval.undecided > 0) std::printf("undecided sub-sequences (no usable VLM answer): %ld\n", eval.undecided);
   std::printf("key P/R: key boxes of every frame vs objects relevant at that frame; first P/R: the\n"
-              "first frame of each sub-sequence, where the VLM decided. IoU >= 0.5, one to one.\n");
+              "frame each sub-sequence's question showed, where the VLM decided. IoU >= 0.5, one to\n"
+              "one. calls: VLM questions (key objects incl. re-runs, + the global context); failed:\n"
+              "frames whose detection failed and were recorded empty.\n");
   if (!eval.skipped.empty()) std::printf("%zu episode(s) without results or ground truth skipped\n", eval.skipped.size());
   return kExitOk;
 }

@@ -14,12 +14,14 @@ namespace {
 struct RunOptions {
   std::string project;        // project directory
   std::string config;         // options JSON file
+  std::string preset;         // "default" | "paper": the base the other settings override
   std::string vlm_url;        // OpenAI-compatible server (switches vlm.kind to "openai")
   std::string vlm_model;      // model name
   std::string vlm_key_env;    // NAME of the API key variable
   std::string detector;       // detector kind
   std::string detector_url;   // detector server URL
   std::string detector_model; // detector model (TorchScript file, or model name)
+  std::string detector_key_env;  // NAME of the detector's API key variable
   std::string episodes;       // comma-separated episode names
   std::string shard;          // "i/N"
   std::string progress = "bar";  // bar | json | none
@@ -30,10 +32,19 @@ struct RunOptions {
 
 int RunRun(const RunOptions& o) {
   ProjectStore store = ProjectStore::Open(o.project);
-  // Options: defaults < the project's last run < --config < flags.
-  Json merged = PipelineOptions{}.ToJson();
+  // Options: defaults < the project's last run < --config < flags. An explicit --preset replaces
+  // the defaults and the last run's method settings (its backends and saliency are kept).
+  Json merged = (o.preset.empty() ? PipelineOptions{} : PipelineOptions::Preset(o.preset, "--preset")).ToJson();
   const Json& saved = store.info().settings;
-  if (saved.contains("pipeline")) merged.merge_patch(saved["pipeline"]);
+  if (saved.contains("pipeline")) {
+    if (o.preset.empty()) {
+      merged.merge_patch(saved["pipeline"]);
+    } else {
+      for (const char* k : {"vlm", "detector"}) {
+        if (saved["pipeline"].contains(k)) merged[k] = saved["pipeline"][k];
+      }
+    }
+  }
   if (saved.contains("saliency")) merged["saliency"] = saved["saliency"];
   std::string origin = (store.root() / "project.json").string();
   if (!o.config.empty()) {
@@ -47,6 +58,7 @@ int RunRun(const RunOptions& o) {
     merged["detector"] = {{"kind", o.detector}};
   }
   if (!o.detector_url.empty()) merged["detector"]["base_url"] = o.detector_url;
+  if (!o.detector_key_env.empty()) merged["detector"]["api_key_env"] = o.detector_key_env;
   if (!o.detector_model.empty()) {
     merged["detector"][merged["detector"]["kind"] == "torchscript" ? "model_path" : "model"] = o.detector_model;
   }
@@ -101,12 +113,20 @@ const bool kRegistered = RegisterCommand(40, [](CLI::App& root, Action& action) 
       "run", "Run the annotation pipeline (VLM context -> detect -> track -> key objects -> saliency)");
   sub->add_option("PROJECT", o->project, "Project directory")->required();
   sub->add_option("--config", o->config, "Pipeline options JSON (see docs/pipeline.md)")->check(CLI::ExistingFile);
+  sub->add_option("--preset", o->preset,
+                  "Method settings: default (measured annotation-cost defaults) or paper (the paper's "
+                  "tracker and sub-sequence rule exactly)")
+      ->check(CLI::IsMember({"default", "paper"}));
   sub->add_option("--vlm-url", o->vlm_url, "OpenAI-compatible server, e.g. http://127.0.0.1:8000");
   sub->add_option("--vlm-model", o->vlm_model, "Model name as served");
   sub->add_option("--vlm-key-env", o->vlm_key_env, "NAME of the environment variable holding the API key");
   sub->add_option("--detector", o->detector, "Detector: oracle (sample world only), qwen, roboflow, torchscript");
-  sub->add_option("--detector-url", o->detector_url, "Detector server URL (roboflow, qwen)");
-  sub->add_option("--detector-model", o->detector_model, "TorchScript file, or detector model name");
+  sub->add_option("--detector-url", o->detector_url,
+                  "Detector server URL (roboflow; qwen: default the VLM's --vlm-url)");
+  sub->add_option("--detector-model", o->detector_model,
+                  "TorchScript file, or detector model name (qwen: default the VLM's --vlm-model)");
+  sub->add_option("--detector-key-env", o->detector_key_env,
+                  "NAME of the environment variable with the detector's API key (qwen: default the VLM's)");
   sub->add_option("--episodes", o->episodes, "Comma-separated episode names (default: all)");
   sub->add_option("--shard", o->shard, "Process shard i of N (0-based, e.g. 3/16) for job arrays");
   sub->add_option("--progress", o->progress, "Progress output: bar (stderr), json (one object per line on stdout), none")

@@ -69,6 +69,16 @@ int RunPipelineAndReport(ProjectStore& store, const PipelineOptions& options,
     for (const auto& e : report.episodes) {
       if (!e.ok) std::printf("  FAILED %s at %s: %s\n", e.episode.c_str(), e.failed_stage.c_str(), e.error.c_str());
     }
+    if (report.FailedFrames() > 0 || report.Undecided() > 0) {
+      std::printf("  %d frame(s) with failed detection (recorded empty, flagged), %d undecided sub-sequence(s) "
+                  "(every candidate kept, flagged for review); run again to retry them\n",
+                  report.FailedFrames(), report.Undecided());
+      for (const auto& e : report.episodes) {
+        if (e.ok && (e.failed_frames > 0 || e.undecided > 0)) {
+          std::printf("    %s: %d failed frame(s), %d undecided\n", e.episode.c_str(), e.failed_frames, e.undecided);
+        }
+      }
+    }
     const int64_t misses = vc.offline_misses + dc.offline_misses;
     if (misses > 0) {
       std::printf("  offline: %lld model calls are not in the exchange cache (VLM %lld, detector %lld)\n",

@@ -16,10 +16,9 @@ int IndexOf(const std::vector<std::string>& names, const char* wanted) {
   return -1;
 }
 
-}  // namespace
-
-std::string DescribeRecentActions(const std::vector<std::vector<float>>& actions, int t,
-                                  const std::vector<std::string>& names, int window) {
+// The description, with or without the turn labels.
+std::string Describe(const std::vector<std::vector<float>>& actions, int t,
+                     const std::vector<std::string>& names, int window, bool turns) {
   if (actions.empty() || t < 0) return "no action recorded";
   t = std::min<int>(t, static_cast<int>(actions.size()) - 1);
   const int from = std::max(0, t - window + 1);
@@ -42,9 +41,9 @@ std::string DescribeRecentActions(const std::vector<std::vector<float>>& actions
     const double last_brake = actions[static_cast<size_t>(t)].at(static_cast<size_t>(brake));
     if (br > 0.5 && th < 0.05) return "stopped or braking hard";
     if (last_brake > 0.1 || br > 0.1) return "preparing to stop";
-    if (st <= -0.05) return "executing left turn";
-    if (st >= 0.05) return "executing right turn";
-    if (th > 0.1) return "cruising";
+    if (turns && st <= -0.05) return "executing left turn";
+    if (turns && st >= 0.05) return "executing right turn";
+    if (th > 0.1) return turns ? "cruising" : "speeding up";
     return "coasting";
   }
   // Generic action spaces: report the current action numerically.
@@ -56,6 +55,19 @@ std::string DescribeRecentActions(const std::vector<std::vector<float>>& actions
     out += buf;
   }
   return out;
+}
+
+}  // namespace
+
+std::string DescribeRecentActions(const std::vector<std::vector<float>>& actions, int t,
+                                  const std::vector<std::string>& names, int window) {
+  return Describe(actions, t, names, window, /*turns=*/true);
+}
+
+std::string DescribeLongitudinal(const std::vector<std::vector<float>>& actions, int t,
+                                 const std::vector<std::string>& names, int window) {
+  const std::string d = Describe(actions, t, names, window, /*turns=*/false);
+  return d.rfind("current action:", 0) == 0 || d == "no action recorded" ? "" : d;
 }
 
 }  // namespace autofocus

@@ -12,4 +12,10 @@ namespace autofocus {
 std::string DescribeRecentActions(const std::vector<std::vector<float>>& actions, int t,
                                   const std::vector<std::string>& action_names, int window = 5);
 
+// The longitudinal part of DescribeRecentActions (turns left out): "speeding up", "coasting",
+// "preparing to stop" or "stopped or braking hard", by the same thresholds; "" for action spaces
+// without throttle/steer/brake.
+std::string DescribeLongitudinal(const std::vector<std::vector<float>>& actions, int t,
+                                 const std::vector<std::string>& action_names, int window = 5);
+
 }  // namespace autofocus

@@ -23,16 +23,12 @@ struct RunBackends {
 
 // Builds the backends `options.vlm` / `options.detector` describe, wrapped by an exchange cache
 // on `exchange_file` (offline when options.offline). VLM kinds: "oracle" (the scene oracle; only
-// sample-world projects) and "openai" (any OpenAI-compatible server; see OpenAiVlmOptionsFromJson).
+// sample-world projects) and "openai" (any OpenAI-compatible server; see OpenAiVlmOptionsFromJson in core/vlm).
 // Detector kinds: "oracle" and those of core/detect's factory (relative model paths resolve
-// against the project folder). A project folder `prompts/`
+// against the project folder; a "qwen" detector inherits the VLM's connection settings, see
+// InheritOpenAiConnection). A project folder `prompts/`
 // overrides the bundled prompt templates. Throws Error naming the field on a bad config.
 RunBackends MakeRunBackends(const ProjectStore& store, const PipelineOptions& options,
                             const std::filesystem::path& exchange_file);
-
-// OpenAI-compatible client settings from JSON (field names as in OpenAiVlmOptions; "retry" is
-// {"max_attempts","base_delay_s","max_delay_s","honour_retry_after"}). Unknown fields are
-// rejected; the API key is never in here, only the name of its environment variable.
-OpenAiVlmOptions OpenAiVlmOptionsFromJson(const Json& j, const std::string& file);
 
 }  // namespace autofocus

@@ -51,13 +51,24 @@ Json AnnotationEvaluation::ToJson() const {
                    {"key_decisions", PrJson(e.key_decisions)},
                    {"idf1", e.idf1},
                    {"subsequences", e.subsequences},
-                   {"reruns", e.reruns}});
+                   {"reruns", e.reruns},
+                   {"frames", e.frames},
+                   {"vlm_calls", e.vlm_calls},
+                   {"failed_detections", e.failed_detections},
+                   {"undecided", e.undecided}});
   }
   return {{"episodes", eps},
           {"skipped", skipped},
           {"key_objects", PrJson(key_frames)},
           {"key_decisions", PrJson(key_decisions)},
-          {"idf1", idf1}};
+          {"idf1", idf1},
+          {"frames", frames},
+          {"vlm_calls", vlm_calls},
+          {"vlm_calls_per_100_frames", VlmCallsPer100Frames()},
+          {"subsequences", subsequences},
+          {"subsequences_per_episode", SubsequencesPerEpisode()},
+          {"failed_detections", failed_detections},
+          {"undecided", undecided}};
 }
 
 AnnotationEvaluation EvaluateAnnotations(const ProjectStore& store) {
@@ -106,12 +117,23 @@ AnnotationEvaluation EvaluateAnnotations(const ProjectStore& store) {
     // Decision level: only the first frame of each sub-sequence, where the VLM was asked.
     std::vector<std::vector<Detection>> pred_first, truth_first;
     for (const Json& s : keys.at("segments")) {
-      const size_t f = s.at("start").get<size_t>();
+      // The frame the question showed ("frame"; older artifacts asked on "start").
+      const size_t f = s.value("frame", s.at("start").get<size_t>());
       pred_first.push_back(key_frames[f]);
       truth_first.push_back(relevant[f]);
       e.reruns += s.value("reruns", 0);
+      e.vlm_calls += static_cast<int>(s.value("iterations", Json::array()).size());
+      if (s.value("status", "ok") == "undecided") ++e.undecided;
       ++e.subsequences;
     }
+    // At episode vocabulary scope, questions asked in earlier rounds whose sub-sequences changed
+    // were paid for too: the artifact counts every question.
+    if (keys.contains("questions")) e.vlm_calls = keys.at("questions").get<int>();
+    e.frames = static_cast<int>(gt.frames.size());
+    if (store.HasArtifact(ep, "context") && store.LoadArtifact(ep, "context").value("shared_from", Json()).is_null()) {
+      ++e.vlm_calls;
+    }
+    e.failed_detections = static_cast<int>(detections.at("result").value("failed_frames", Json::array()).size());
     e.key_decisions = CountFrames(pred_first, truth_first);
     const TrackEvalResult tr = EvaluateTracking(ReadFrames(tracks.at("result").at("frames"), "detections"), visible);
     e.idtp = tr.idtp;
@@ -121,6 +143,11 @@ AnnotationEvaluation EvaluateAnnotations(const ProjectStore& store) {
     idtp += tr.idtp;
     idfp += tr.idfp;
     idfn += tr.idfn;
+    out.frames += e.frames;
+    out.vlm_calls += e.vlm_calls;
+    out.subsequences += e.subsequences;
+    out.failed_detections += e.failed_detections;
+    out.undecided += e.undecided;
     out.key_frames.Add(e.key_frames);
     out.key_decisions.Add(e.key_decisions);
     out.episodes.push_back(std::move(e));

@@ -30,8 +30,13 @@ struct EpisodeEvaluation {
                                   // decided) vs objects relevant there
   long idtp = 0, idfp = 0, idfn = 0;  // identity counts of tracks vs ground-truth objects
   double idf1 = 0;             // tracking IDF1 for this episode
-  int subsequences = 0;        // sub-sequences in tracks.json
+  int subsequences = 0;        // sub-sequences in key_objects.json
   int reruns = 0;              // missing-category re-run iterations
+  int frames = 0;              // frames of the episode
+  int vlm_calls = 0;           // VLM questions: key objects (re-runs included) + the global
+                               // context when this episode asked it (not shared from another)
+  int failed_detections = 0;   // frames whose detection failed and were recorded empty
+  int undecided = 0;           // sub-sequences the VLM gave no usable answer for
 };
 
 // The whole report of `autofocus evaluate-annotations`.
@@ -41,6 +46,17 @@ struct AnnotationEvaluation {
   PrecisionRecall key_frames;               // summed over episodes
   PrecisionRecall key_decisions;            // summed over episodes
   double idf1 = 0;                          // from summed identity counts
+  long frames = 0;                          // frames of the evaluated episodes
+  long vlm_calls = 0;                       // VLM questions over the evaluated episodes
+  long subsequences = 0;                    // sub-sequences over the evaluated episodes
+  long failed_detections = 0;               // failed detection frames over the episodes
+  long undecided = 0;                       // undecided sub-sequences over the episodes
+  // VLM questions per 100 frames (the annotation cost), 0 without frames.
+  double VlmCallsPer100Frames() const { return frames ? 100.0 * vlm_calls / frames : 0.0; }
+  // Sub-sequences per evaluated episode.
+  double SubsequencesPerEpisode() const {
+    return episodes.empty() ? 0.0 : static_cast<double>(subsequences) / episodes.size();
+  }
   Json ToJson() const;
 };
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -116,13 +117,27 @@ int PipelineReport::Failed() const {
                                         [](const EpisodeOutcome& e) { return !e.ok; }));
 }
 
+int PipelineReport::FailedFrames() const {
+  int n = 0;
+  for (const auto& e : episodes) n += e.failed_frames;
+  return n;
+}
+
+int PipelineReport::Undecided() const {
+  int n = 0;
+  for (const auto& e : episodes) n += e.undecided;
+  return n;
+}
+
 Json PipelineReport::ToJson() const {
   Json eps = Json::array();
   for (const auto& e : episodes) {
     eps.push_back({{"episode", e.episode}, {"ok", e.ok}, {"failed_stage", e.failed_stage},
-                   {"error", e.error}, {"ran", e.ran}, {"skipped", e.skipped}});
+                   {"error", e.error}, {"ran", e.ran}, {"skipped", e.skipped},
+                   {"failed_frames", e.failed_frames}, {"undecided", e.undecided}});
   }
-  return {{"episodes", eps}, {"failed", Failed()}, {"seconds", seconds}};
+  return {{"episodes", eps}, {"failed", Failed()}, {"failed_frames", FailedFrames()},
+          {"undecided", Undecided()}, {"seconds", seconds}};
 }
 
 std::vector<int> SampleFrameIndices(int num_frames, int count, int stride) {
@@ -252,6 +267,70 @@ struct PipelineController::Impl {
     return options.group_key + "=" + (it->is_string() ? it->get<std::string>() : it->dump());
   }
 
+  // The expert's action regime at every frame, in the words of the key-object prompt
+  // (PipelineOptions::action_regimes).
+  std::vector<std::string> ActionRegimes(const Episode& e) const {
+    std::vector<std::string> out;
+    const auto names = store.info().action_spec.Names();
+    for (int t = 0; t < static_cast<int>(e.actions.size()); ++t) {
+      if (options.action_regimes == "none") {
+        out.emplace_back();
+      } else {
+        out.push_back(options.action_regimes == "longitudinal" ? DescribeLongitudinal(e.actions, t, names)
+                                                               : DescribeRecentActions(e.actions, t, names));
+      }
+    }
+    // Generic action spaces are described numerically (a new label every frame): no regimes.
+    if (!out.empty() && out.front().rfind("current action:", 0) == 0) {
+      out.assign(out.size(), "");
+    }
+    if (options.action_jump > 0 && !e.actions.empty()) {
+      // Each jump starts a new regime: the label gets a running count.
+      const size_t dims = e.actions.front().size();
+      std::vector<double> range(dims, 0.0);
+      const auto& spec = store.info().action_spec.dims;
+      for (size_t d = 0; d < dims; ++d) {
+        if (d < spec.size() && spec[d].has_range) {
+          range[d] = spec[d].max - spec[d].min;
+        } else {
+          double lo = e.actions.front()[d], hi = lo;
+          for (const auto& a : e.actions) {
+            lo = std::min<double>(lo, a[d]);
+            hi = std::max<double>(hi, a[d]);
+          }
+          range[d] = hi - lo;
+        }
+      }
+      int jumps = 0;
+      for (size_t t = 1; t < e.actions.size() && t < out.size(); ++t) {
+        for (size_t d = 0; d < dims && d < e.actions[t].size(); ++d) {
+          if (range[d] > 0 && std::abs(e.actions[t][d] - e.actions[t - 1][d]) > options.action_jump * range[d]) {
+            ++jumps;
+            break;
+          }
+        }
+        if (jumps > 0) out[t] += "#" + std::to_string(jumps);
+      }
+    }
+    out.resize(static_cast<size_t>(e.num_frames), out.empty() ? "" : out.back());
+    return out;
+  }
+
+  // The vocabulary classes whose appearance does not start a sub-sequence (quiet_relevance).
+  std::vector<std::string> QuietLabels(const Json& context_art) const {
+    std::vector<std::string> out;
+    if (options.quiet_relevance.empty()) return out;
+    const GlobalContext ctx = GlobalContext::FromJson(context_art.at("result").at("context"));
+    for (const auto& v : ctx.vocabulary) {
+      if (std::find(options.quiet_relevance.begin(), options.quiet_relevance.end(), ToLower(v.relevance)) !=
+          options.quiet_relevance.end()) {
+        out.push_back(ToLower(Trim(v.name)));
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
   // --- stage 1: global context -------------------------------------------------------------
   Json ComputeContext(const Episode& e, const StopCheck& stop) {
     ThrowIfStopped(stop);
@@ -279,10 +358,13 @@ struct PipelineController::Impl {
   std::vector<std::vector<Detection>> DetectFrames(const Episode& e, FrameSource& frames, int first,
                                                    int last, const std::vector<std::string>& vocab,
                                                    std::vector<std::string>* keys, Json* stats,
-                                                   ProgressTracker* progress, const StopCheck& stop) {
+                                                   ProgressTracker* progress, const StopCheck& stop,
+                                                   Json* failed) {
     const int n = last - first + 1;
     std::vector<std::vector<Detection>> out(static_cast<size_t>(n));
     std::vector<CallRecord> records(static_cast<size_t>(n));
+    std::mutex failures_mu;
+    Json& failures = *failed;
     for (int c = 0; c < n; c += kFrameChunk) {
       ThrowIfStopped(stop);
       const int m = std::min(kFrameChunk, n - c);
@@ -296,7 +378,17 @@ struct PipelineController::Impl {
         req.image = images[i];
         req.vocabulary = vocab;
         const size_t slot = static_cast<size_t>(c) + i;
-        out[slot] = backends.detector->Detect(req, &records[slot]);
+        try {
+          out[slot] = backends.detector->Detect(req, &records[slot]);
+        } catch (const Cancelled&) {
+          throw;
+        } catch (const std::exception& ex) {
+          // One bad answer costs one frame: it is recorded empty and flagged; the caller decides
+          // whether the episode can stand that many.
+          out[slot].clear();
+          std::lock_guard<std::mutex> lock(failures_mu);
+          failures.push_back({{"frame", req.frame_index}, {"error", ex.what()}});
+        }
         for (auto& d : out[slot]) {
           d.id = -1;
           d.label = ToLower(d.label);
@@ -317,6 +409,8 @@ struct PipelineController::Impl {
       }
       *stats = {{"calls", n}, {"from_cache", cached}, {"retries", retries}, {"latency_ms", latency}};
     }
+    std::sort(failures.begin(), failures.end(),
+              [](const Json& a, const Json& b) { return a.at("frame").get<int>() < b.at("frame").get<int>(); });
     return out;
   }
 
@@ -359,17 +453,24 @@ struct PipelineController::Impl {
     return c;
   }
 
-  // The candidates of a sub-sequence: each active track's box on its first frame, or, for a
-  // gap-bridged track not detected there, its first detection later in the sub-sequence.
+  // The candidates of a sub-sequence asked at frame `at`: each track's box there, or, for a
+  // track not detected there, its detection nearest to `at` in [start, end] (earlier on ties;
+  // with at = start: its first detection later in the sub-sequence, as before).
   static std::vector<Detection> ActiveAt(const std::vector<std::vector<Detection>>& frames, int start,
-                                         int end, const std::vector<int>& ids) {
+                                         int end, const std::vector<int>& ids, int at = -1) {
+    if (at < 0) at = start;
     std::vector<Detection> out;
+    auto find = [&](int t, int id) -> const Detection* {
+      const auto& f = frames[static_cast<size_t>(t)];
+      const auto it = std::find_if(f.begin(), f.end(), [id](const Detection& d) { return d.id == id; });
+      return it == f.end() ? nullptr : &*it;
+    };
     for (int id : ids) {
-      for (int t = start; t <= end; ++t) {
-        const auto& f = frames[static_cast<size_t>(t)];
-        const auto it = std::find_if(f.begin(), f.end(), [id](const Detection& d) { return d.id == id; });
-        if (it != f.end()) {
-          out.push_back(*it);
+      for (int dt = 0; at - dt >= start || at + dt <= end; ++dt) {
+        const Detection* d = at - dt >= start ? find(at - dt, id) : nullptr;
+        if (!d && at + dt <= end) d = find(at + dt, id);
+        if (d) {
+          out.push_back(*d);
           break;
         }
       }
@@ -377,8 +478,68 @@ struct PipelineController::Impl {
     return out;
   }
 
+  // The frame a sub-sequence's question shows (PipelineOptions::AskFrame).
+  int AskFrameOf(const std::vector<std::vector<Detection>>& frames, const Subsequence& s) const {
+    if (options.ask_frame == PipelineOptions::AskFrame::kStart) return s.start;
+    // Among the frames showing the most of its tracks, the one nearest the middle: a decision
+    // made there is stale for at most half the sub-sequence when relevance changes inside it.
+    // kCentral searches only the central half: a frame there is representative of both ends.
+    const double mid = 0.5 * (s.start + s.end);
+    const int quarter = options.ask_frame == PipelineOptions::AskFrame::kCentral ? (s.end - s.start + 1) / 4 : 0;
+    int best = s.start, best_n = -1;
+    for (int t = s.start + quarter; t <= s.end - quarter; ++t) {
+      int n = 0;
+      for (const auto& d : frames[static_cast<size_t>(t)]) {
+        if (std::binary_search(s.ids.begin(), s.ids.end(), d.id)) ++n;
+      }
+      if (n > best_n || (n == best_n && std::abs(t - mid) < std::abs(best - mid))) {
+        best_n = n;
+        best = t;
+      }
+    }
+    return best;
+  }
+
+  // Linearly interpolated boxes of track `id` for the frames of [start, end] in which it was
+  // not detected but was detected on both sides within max_gap + 1 frames. `at(t)` gives the
+  // detections of any frame.
+  template <typename At>
+  std::vector<std::pair<int, Detection>> InterpolateGaps(int id, int start, int end, int n_frames,
+                                                         const At& at) const {
+    std::vector<std::pair<int, Detection>> out;
+    const int reach = options.tracker.max_gap + 1;
+    auto find = [&](int t) -> const Detection* {
+      if (t < 0 || t >= n_frames) return nullptr;
+      for (const auto& d : at(t)) {
+        if (d.id == id) return &d;
+      }
+      return nullptr;
+    };
+    for (int t = start; t <= end; ++t) {
+      if (find(t)) continue;
+      const Detection* a = nullptr;
+      const Detection* b = nullptr;
+      int ta = 0, tb = 0;
+      for (int k = 1; k <= reach && !a; ++k) {
+        if ((a = find(t - k))) ta = t - k;
+      }
+      for (int k = 1; k <= reach && !b; ++k) {
+        if ((b = find(t + k))) tb = t + k;
+      }
+      if (!a || !b || tb - ta - 1 > options.tracker.max_gap) continue;
+      const float w = static_cast<float>(t - ta) / static_cast<float>(tb - ta);
+      Detection d = *a;
+      d.box = {a->box.x1 + w * (b->box.x1 - a->box.x1), a->box.y1 + w * (b->box.y1 - a->box.y1),
+               a->box.x2 + w * (b->box.x2 - a->box.x2), a->box.y2 + w * (b->box.y2 - a->box.y2)};
+      d.score = std::min(a->score, b->score);
+      out.emplace_back(t, d);
+    }
+    return out;
+  }
+
   Json KeyObjectsStage(const Episode& e, const Json& context_art, const Json& tracks_art,
                        const std::string& input_hash, const StopCheck& stop) {
+    if (options.vocabulary_scope == "episode") return KeyObjectsEpisodeScope(e, context_art, tracks_art, input_hash, stop);
     const GlobalContext ctx = GlobalContext::FromJson(context_art.at("result").at("context"));
     const std::vector<std::string> base_vocab =
         context_art.at("result").at("vocabulary").get<std::vector<std::string>>();
@@ -393,16 +554,22 @@ struct PipelineController::Impl {
     }
 
     auto frames = store.OpenFrames(e);
+    std::vector<int> ask_at;
     std::vector<cv::Mat> first_frames;
-    for (const auto& s : segments) first_frames.push_back(frames->Read(s.start));
+    for (const auto& s : segments) {
+      ask_at.push_back(AskFrameOf(tracked, s));
+      first_frames.push_back(frames->Read(ask_at.back()));
+    }
 
     // First question of every sub-sequence, in parallel.
     std::vector<Ask> asks(segments.size());
     ParallelFor(*requests, segments.size(), [&](size_t i) {
       ThrowIfStopped(stop);
       const auto& s = segments[i];
-      asks[i] = AskKeyObjects(e, first_frames[i], s.start, ctx, ActiveAt(tracked, s.start, s.end, s.ids));
+      asks[i] = AskKeyObjects(e, first_frames[i], ask_at[i], ctx, ActiveAt(tracked, s.start, s.end, s.ids, ask_at[i]));
     });
+    std::vector<std::vector<char>> interpolated(tracked.size());
+    Json rerun_failures = Json::array();
 
     Json seg_json = Json::array();
     std::vector<std::vector<Detection>> key_frames(tracked.size());
@@ -411,7 +578,8 @@ struct PipelineController::Impl {
     for (size_t i = 0; i < segments.size(); ++i) {
       ThrowIfStopped(stop);
       const Subsequence& s = segments[i];
-      std::vector<Detection> active = ActiveAt(tracked, s.start, s.end, s.ids);
+      const int ask_t = ask_at[i];
+      std::vector<Detection> active = ActiveAt(tracked, s.start, s.end, s.ids, ask_t);
       Json iterations = Json::array();
       Ask current = asks[i];
       iterations.push_back({{"iteration", 0},
@@ -439,7 +607,7 @@ struct PipelineController::Impl {
         if (missing.empty()) break;  // nothing new to look for: a re-run would repeat itself
         added = SortedUnion(added, missing);
         const std::vector<std::string> vocab = SortedUnion(base_vocab, added);
-        auto redetected = DetectFrames(e, *frames, s.start, s.end, vocab, nullptr, nullptr, nullptr, stop);
+        auto redetected = DetectFrames(e, *frames, s.start, s.end, vocab, nullptr, nullptr, nullptr, stop, &rerun_failures);
         TrackResult local = Track(redetected, options.tracker, {}, stop);
         // Keep the IDs of objects already tracked (same label, IoU >= 0.5 on the track's first
         // frame); genuinely new objects get fresh IDs after every existing one.
@@ -467,9 +635,10 @@ struct PipelineController::Impl {
         for (auto& f : local.frames) {
           for (auto& d : f) d.id = remap[d.id];
         }
-        std::vector<int> ids = ActiveIds(local.frames.front());
-        std::vector<Detection> re_active = ActiveAt(local.frames, 0, 0, ids);
-        Ask again = AskKeyObjects(e, first_frames[i], s.start, ctx, re_active);
+        const int ask_rel = ask_t - s.start;
+        std::vector<int> ids = ActiveIds(local.frames[static_cast<size_t>(ask_rel)]);
+        std::vector<Detection> re_active = ActiveAt(local.frames, ask_rel, ask_rel, ids);
+        Ask again = AskKeyObjects(e, first_frames[i], ask_t, ctx, re_active);
         std::vector<std::string> still;
         if (again.ok) {
           for (const auto& m : again.answer.missing_categories) still.push_back(ToLower(Trim(m)));
@@ -501,54 +670,291 @@ struct PipelineController::Impl {
         seg_frames = std::move(local.frames);
       }
 
-      std::vector<int> key_ids;
-      Json keys = Json::array();
-      if (current.ok) {
-        for (const auto& k : current.answer.key_objects) {
-          key_ids.push_back(k.id);
-          keys.push_back({{"id", k.id}, {"class", k.label}, {"score", k.score}, {"rationale", k.rationale}});
-        }
-      } else {
+      Json sj = DecideSegment(e, s, ask_t, current, active, seg_frames, tracked, key_frames, interpolated);
+      if (sj.at("status") == "undecided") {
         ++failed;
         if (first_error.empty()) first_error = current.error;
       }
-      std::sort(key_ids.begin(), key_ids.end());
-      for (int t = s.start; t <= s.end; ++t) {
-        for (const auto& d : seg_frames[static_cast<size_t>(t - s.start)]) {
-          if (std::binary_search(key_ids.begin(), key_ids.end(), d.id)) key_frames[static_cast<size_t>(t)].push_back(d);
+      sj["vocabulary_added"] = added;
+      sj["reruns"] = static_cast<int>(iterations.size()) - 1;
+      sj["iterations"] = iterations;
+      seg_json.push_back(std::move(sj));
+    }
+    return FinishKeyObjects(e, input_hash, seg_json, key_frames, interpolated, failed, first_error,
+                            rerun_failures.empty() ? Json() : Json{{"rerun_failed_frames", rerun_failures}});
+  }
+
+  // Key objects with missing categories at episode scope (PipelineOptions::vocabulary_scope).
+  // Every sub-sequence is asked once. When answers name categories the vocabulary lacks, those
+  // are detected on every frame and tracked (IDs after the existing ones, which do not change);
+  // the new tracks join the sub-sequences they are active in, and a sub-sequence is split where
+  // one of them appears. Asked again are only the sub-sequences whose answer named a category
+  // just added, and the new pieces that start where a new track appears: an answer that did not
+  // name the category stands (the VLM saw that frame and nothing of the category mattered). At
+  // most missing_rerun_cap rounds.
+  Json KeyObjectsEpisodeScope(const Episode& e, const Json& context_art, const Json& tracks_art,
+                              const std::string& input_hash, const StopCheck& stop) {
+    const GlobalContext ctx = GlobalContext::FromJson(context_art.at("result").at("context"));
+    std::vector<std::string> vocab =
+        context_art.at("result").at("vocabulary").get<std::vector<std::string>>();
+    std::vector<std::vector<Detection>> tracked = FramesFromJson(tracks_art.at("result").at("frames"), "detections");
+    struct Seg {
+      Subsequence s;
+      int ask_t = 0;
+      int answer = -1;  // index into `asks`, -1 = to ask
+      int round = 0;    // the round its question was asked in
+    };
+    std::vector<Seg> segs;
+    for (const Json& sj : tracks_art.at("result").at("segments")) {
+      Seg g;
+      g.s = {sj.at("start").get<int>(), sj.at("end").get<int>(), sj.at("ids").get<std::vector<int>>()};
+      g.ask_t = AskFrameOf(tracked, g.s);
+      segs.push_back(std::move(g));
+    }
+    int next_id = 0;
+    for (const auto& f : tracked) {
+      for (const auto& d : f) next_id = std::max(next_id, d.id + 1);
+    }
+    const int n = static_cast<int>(tracked.size());
+    const std::vector<std::string> quiet = QuietLabels(context_art);
+    auto frames = store.OpenFrames(e);
+    std::map<int, cv::Mat> images;
+    std::vector<Ask> asks;
+    std::vector<std::vector<Detection>> added_frames(static_cast<size_t>(n));
+    std::vector<std::string> added_vocab;
+    Json rounds = Json::array();
+    Json rerun_failures = Json::array();
+    for (int round = 0;; ++round) {
+      ThrowIfStopped(stop);
+      std::vector<size_t> todo;
+      for (size_t i = 0; i < segs.size(); ++i) {
+        if (segs[i].answer < 0) {
+          todo.push_back(i);
+          if (!images.count(segs[i].ask_t)) images.emplace(segs[i].ask_t, frames->Read(segs[i].ask_t));
         }
       }
-      seg_json.push_back({{"start", s.start},
-                          {"end", s.end},
-                          {"ids", s.ids},
-                          {"frame", s.start},
-                          {"action", e.actions.at(static_cast<size_t>(s.start))},
-                          {"action_description",
-                           DescribeRecentActions(e.actions, s.start, store.info().action_spec.Names())},
-                          {"status", current.ok ? "ok" : "failed"},
-                          {"error", current.error},
-                          {"decided_by", "model"},
-                          {"key_ids", key_ids},
-                          {"key_objects", keys},
-                          {"missing_categories", current.ok ? current.answer.missing_categories : std::vector<std::string>{}},
-                          {"vocabulary_added", added},
-                          {"reruns", static_cast<int>(iterations.size()) - 1},
-                          {"iterations", iterations}});
+      std::vector<Ask> got(todo.size());
+      ParallelFor(*requests, todo.size(), [&](size_t k) {
+        ThrowIfStopped(stop);
+        const Seg& g = segs[todo[k]];
+        got[k] = AskKeyObjects(e, images.at(g.ask_t), g.ask_t, ctx, ActiveAt(tracked, g.s.start, g.s.end, g.s.ids, g.ask_t));
+      });
+      std::vector<std::string> missing;
+      for (size_t k = 0; k < todo.size(); ++k) {
+        segs[todo[k]].answer = static_cast<int>(asks.size());
+        segs[todo[k]].round = round;
+        asks.push_back(std::move(got[k]));
+        const Ask& a = asks.back();
+        if (!a.ok) continue;
+        for (const auto& m : a.answer.missing_categories) {
+          const std::string lm = ToLower(Trim(m));
+          if (!lm.empty() && std::find(vocab.begin(), vocab.end(), lm) == vocab.end() &&
+              std::find(missing.begin(), missing.end(), lm) == missing.end()) {
+            missing.push_back(lm);
+          }
+        }
+      }
+      std::sort(missing.begin(), missing.end());
+      if (missing.empty() || round >= options.missing_rerun_cap) break;
+
+      // Only the new categories are detected: the existing tracks (and their IDs) stay.
+      auto found = DetectFrames(e, *frames, 0, n - 1, missing, nullptr, nullptr, nullptr, stop, &rerun_failures);
+      TrackResult nt = Track(found, options.tracker, {}, stop);
+      struct Added {
+        int id, first, last;
+        bool splits;
+      };
+      std::vector<Added> added;
+      for (const auto& tr : nt.tracks) {
+        if (tr.length < options.subsequences.min_track_frames) continue;
+        added.push_back({tr.id + next_id, tr.first_frame, tr.last_frame,
+                         std::find(quiet.begin(), quiet.end(), tr.label) == quiet.end()});
+      }
+      size_t count = 0;
+      for (int t = 0; t < n; ++t) {
+        for (auto d : nt.frames[static_cast<size_t>(t)]) {
+          d.id += next_id;
+          tracked[static_cast<size_t>(t)].push_back(d);
+          added_frames[static_cast<size_t>(t)].push_back(d);
+          ++count;
+        }
+      }
+      next_id += static_cast<int>(nt.tracks.size());
+      vocab = SortedUnion(vocab, missing);
+      added_vocab = SortedUnion(added_vocab, missing);
+      rounds.push_back({{"round", round + 1}, {"vocabulary_added", missing}, {"detections", count},
+                        {"tracks", nt.tracks.size()}});
+
+      std::vector<Seg> next;
+      for (const Seg& g : segs) {
+        const Ask& a = asks[static_cast<size_t>(g.answer)];
+        bool named = false;  // the answer asked for one of the categories just added
+        if (a.ok) {
+          for (const auto& m : a.answer.missing_categories) {
+            if (std::binary_search(missing.begin(), missing.end(), ToLower(Trim(m)))) named = true;
+          }
+        }
+        // Cut where a new (non-quiet) track appears, keeping pieces of at least min_length.
+        std::vector<int> cuts;
+        for (const Added& ad : added) {
+          if (ad.splits && ad.first > g.s.start && ad.first <= g.s.end) cuts.push_back(ad.first);
+        }
+        std::sort(cuts.begin(), cuts.end());
+        cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+        std::vector<int> starts = {g.s.start};
+        for (int c : cuts) {
+          if (c - starts.back() >= options.subsequences.min_length && g.s.end - c + 1 >= options.subsequences.min_length) {
+            starts.push_back(c);
+          }
+        }
+        for (size_t p = 0; p < starts.size(); ++p) {
+          Seg piece;
+          piece.s.start = starts[p];
+          piece.s.end = p + 1 < starts.size() ? starts[p + 1] - 1 : g.s.end;
+          piece.s.ids = g.s.ids;
+          bool gained = false;
+          for (const Added& ad : added) {
+            if (ad.first <= piece.s.end && ad.last >= piece.s.start) {
+              piece.s.ids.push_back(ad.id);
+              gained = true;
+            }
+          }
+          std::sort(piece.s.ids.begin(), piece.s.ids.end());
+          // The first piece keeps its question frame when it still lies inside it.
+          const bool keeps_frame = g.ask_t >= piece.s.start && g.ask_t <= piece.s.end;
+          piece.ask_t = keeps_frame ? g.ask_t : AskFrameOf(tracked, piece.s);
+          if (keeps_frame && !(named && gained)) {
+            piece.answer = g.answer;
+            piece.round = g.round;
+          }
+          next.push_back(std::move(piece));
+        }
+      }
+      segs = std::move(next);
     }
+
+    Json seg_json = Json::array();
+    std::vector<std::vector<Detection>> key_frames(tracked.size());
+    std::vector<std::vector<char>> interpolated(tracked.size());
+    int undecided = 0;
+    std::string first_error;
+    for (const Seg& g : segs) {
+      const Ask& ask = asks[static_cast<size_t>(g.answer)];
+      const std::vector<Detection> active = ActiveAt(tracked, g.s.start, g.s.end, g.s.ids, g.ask_t);
+      const std::vector<std::vector<Detection>> seg_frames(tracked.begin() + g.s.start, tracked.begin() + g.s.end + 1);
+      Json sj = DecideSegment(e, g.s, g.ask_t, ask, active, seg_frames, tracked, key_frames, interpolated);
+      if (sj.at("status") == "undecided") {
+        ++undecided;
+        if (first_error.empty()) first_error = ask.error;
+      }
+      sj["vocabulary_added"] = added_vocab;
+      sj["reruns"] = 0;
+      sj["iterations"] = Json::array({{{"iteration", 0},
+                                       {"round", g.round},
+                                       {"candidates", CandidatesJson(active)},
+                                       {"ok", ask.ok},
+                                       {"error", ask.error},
+                                       {"answer", ask.ok ? ask.answer.ToJson() : Json(nullptr)},
+                                       {"record", CompactRecord(ask.record)}}});
+      seg_json.push_back(std::move(sj));
+    }
+    const Json extra = {{"vocabulary_scope", "episode"},
+                        {"questions", asks.size()},
+                        {"rounds", rounds},
+                        {"vocabulary_added", added_vocab},
+                        {"added_tracks", FramesToJson(added_frames, "detections")},
+                        {"rerun_failed_frames", rerun_failures}};
+    return FinishKeyObjects(e, input_hash, seg_json, key_frames, interpolated, undecided, first_error, extra);
+  }
+
+  // The key ids of one sub-sequence from its answer, its key boxes (plus interpolated ones) added
+  // to key_frames, and its key_objects.json entry. An unusable answer leaves the sub-sequence
+  // "undecided": every candidate is kept and it is flagged for review, the episode goes on.
+  Json DecideSegment(const Episode& e, const Subsequence& s, int ask_t, const Ask& current,
+                     const std::vector<Detection>& active,
+                     const std::vector<std::vector<Detection>>& seg_frames,
+                     const std::vector<std::vector<Detection>>& tracked,
+                     std::vector<std::vector<Detection>>& key_frames,
+                     std::vector<std::vector<char>>& interpolated) const {
+    std::vector<int> key_ids;
+    Json keys = Json::array();
+    if (current.ok) {
+      for (const auto& k : current.answer.key_objects) {
+        key_ids.push_back(k.id);
+        keys.push_back({{"id", k.id}, {"class", k.label}, {"score", k.score}, {"rationale", k.rationale}});
+      }
+    } else {
+      for (const auto& d : active) {
+        key_ids.push_back(d.id);
+        keys.push_back({{"id", d.id}, {"class", d.label}, {"score", nullptr},
+                        {"rationale", "undecided: no usable answer, every candidate kept for review"}});
+      }
+    }
+    std::sort(key_ids.begin(), key_ids.end());
+    for (int t = s.start; t <= s.end; ++t) {
+      for (const auto& d : seg_frames[static_cast<size_t>(t - s.start)]) {
+        if (std::binary_search(key_ids.begin(), key_ids.end(), d.id)) {
+          key_frames[static_cast<size_t>(t)].push_back(d);
+          interpolated[static_cast<size_t>(t)].push_back(0);
+        }
+      }
+    }
+    if (options.interpolate_key_gaps && options.tracker.max_gap > 0) {
+      // Frames inside the sub-sequence come from its (possibly re-run) frames, the ones around
+      // it from the episode's tracks, so a gap across a boundary is filled too.
+      auto at = [&](int t) -> const std::vector<Detection>& {
+        if (t >= s.start && t <= s.end) return seg_frames[static_cast<size_t>(t - s.start)];
+        return tracked[static_cast<size_t>(t)];
+      };
+      for (int id : key_ids) {
+        for (auto& [t, d] : InterpolateGaps(id, s.start, s.end, static_cast<int>(tracked.size()), at)) {
+          key_frames[static_cast<size_t>(t)].push_back(d);
+          interpolated[static_cast<size_t>(t)].push_back(1);
+        }
+      }
+    }
+    Json sj = {{"start", s.start},
+               {"end", s.end},
+               {"ids", s.ids},
+               {"frame", ask_t},
+               {"action", e.actions.at(static_cast<size_t>(ask_t))},
+               {"action_description", DescribeRecentActions(e.actions, ask_t, store.info().action_spec.Names())},
+               {"status", current.ok ? "ok" : "undecided"},
+               {"error", current.error},
+               {"decided_by", "model"},
+               {"key_ids", key_ids},
+               {"key_objects", keys},
+               {"missing_categories",
+                current.ok ? current.answer.missing_categories : std::vector<std::string>{}}};
+    if (!current.ok) sj["flagged"] = true;
+    return sj;
+  }
+
+  // Writes key_objects.json. Undecided sub-sequences leave it incomplete, so the next run asks
+  // them again (answered questions come from the exchange cache).
+  Json FinishKeyObjects(const Episode& e, const std::string& input_hash, const Json& seg_json,
+                        const std::vector<std::vector<Detection>>& key_frames,
+                        const std::vector<std::vector<char>>& interpolated, int undecided,
+                        const std::string& first_error, const Json& extra) {
     Json frames_json = FramesToJson(key_frames, "objects");
+    for (size_t t = 0; t < key_frames.size(); ++t) {
+      for (size_t k = 0; k < key_frames[t].size(); ++k) {
+        if (interpolated[t][k]) frames_json[t]["objects"][k]["interpolated"] = true;
+      }
+    }
     Json art = {{"stage", "key_objects"},
                 {"input_hash", input_hash},
                 {"output_hash", HashJson(frames_json)},
-                {"complete", failed == 0},
+                {"complete", undecided == 0},
+                {"undecided", undecided},
                 {"provenance", Provenance(backends.vlm->Kind(), backends.vlm->Model(), VlmIdentity())},
                 {"segments", seg_json},
                 {"frames", frames_json}};
-    store.SaveArtifact(e.name, "key_objects", art);
-    if (failed > 0) {
-      throw Error(store.ArtifactPath(e.name, "key_objects").string(), "key objects",
-                  std::to_string(failed) + " of " + std::to_string(segments.size()) +
-                      " sub-sequences failed; first error: " + first_error);
+    if (undecided > 0) art["first_error"] = first_error;
+    if (extra.is_object()) {
+      for (const auto& [k, v] : extra.items()) art[k] = v;
     }
+    store.SaveArtifact(e.name, "key_objects", art);
     return art;
   }
 
@@ -577,10 +983,27 @@ struct PipelineController::Impl {
         auto frames = store.OpenFrames(e);
         std::vector<std::string> keys;
         Json stats;
-        auto dets = DetectFrames(e, *frames, 0, e.num_frames - 1, vocab, &keys, &stats, &progress, stop);
+        Json failed_frames = Json::array();
+        auto dets = DetectFrames(e, *frames, 0, e.num_frames - 1, vocab, &keys, &stats, &progress, stop, &failed_frames);
         Json result = {{"vocabulary", vocab}, {"frames", FramesToJson(dets, "detections")},
-                       {"cache_keys", keys}, {"stats", stats}};
+                       {"cache_keys", keys}, {"stats", stats}, {"failed_frames", failed_frames}};
+        const int cap = static_cast<int>(std::floor(options.detect_failure_cap * e.num_frames + 1e-9));
+        if (static_cast<int>(failed_frames.size()) > cap) {
+          // Too many to trust the episode: nothing is saved, a later run asks the failed frames
+          // again (the answered ones come from the exchange cache).
+          throw Error(store.ArtifactPath(ep, "detections").string(), "detect",
+                      std::to_string(failed_frames.size()) + " of " + std::to_string(e.num_frames) +
+                          " frames failed detection (cap " + std::to_string(cap) + " = detect_failure_cap " +
+                          [&] {
+                            char b[32];
+                            std::snprintf(b, sizeof b, "%g", options.detect_failure_cap);
+                            return std::string(b);
+                          }() + "); first error at frame " +
+                          std::to_string(failed_frames.front().at("frame").get<int>()) + ": " +
+                          failed_frames.front().at("error").get<std::string>());
+        }
         det = Json{{"stage", "detect"},
+                   {"complete", failed_frames.empty()},
                    {"input_hash", det_hash},
                    {"output_hash", HashJson(result.at("frames"))},
                    {"provenance", Provenance(backends.detector->Kind(), backends.detector->Model(), DetectorIdentity())},
@@ -588,15 +1011,25 @@ struct PipelineController::Impl {
         store.SaveArtifact(ep, "detections", *det);
         out.ran.push_back(stage);
       }
+      out.failed_frames = static_cast<int>(det->at("result").value("failed_frames", Json::array()).size());
       MarkStage(ep, status, stage, *det, std::chrono::duration<double>(Clock::now() - t0).count(), !out.ran.empty() && out.ran.back() == stage);
+      status["stages"][stage]["failed_frames"] = det->at("result").value("failed_frames", Json::array());
 
       // track
       stage = "track";
       t0 = Clock::now();
+      const bool regimes_on = (options.action_regimes != "none" || options.action_jump > 0) && options.subsequences.split_on_regime;
       const Json trk_params = {{"upstream", det->at("output_hash")},
                                {"tracker", TrackerOptionsToJson(options.tracker)},
                                {"subsequence_min_length", options.subsequences.min_length},
-                               {"subsequence_bridge_gaps", options.subsequences.bridge_gaps}};
+                               {"subsequence_bridge_gaps", options.subsequences.bridge_gaps},
+                               {"subsequence_min_track_frames", options.subsequences.min_track_frames},
+                               {"subsequence_split_on_exit", options.subsequences.split_on_exit},
+                               {"action_regimes", regimes_on ? options.action_regimes : "none"},
+                               {"action_jump", regimes_on ? options.action_jump : 0.0},
+                               {"subsequence_regime_min_frames", options.subsequences.regime_min_frames},
+                               {"subsequence_max_length", options.subsequences.max_length},
+                               {"quiet_labels", QuietLabels(context_art)}};
       const std::string trk_hash = HashJson(trk_params);
       std::optional<Json> trk = Current(ep, "tracks", trk_hash);
       if (trk) {
@@ -604,14 +1037,20 @@ struct PipelineController::Impl {
       } else {
         const auto dets = FramesFromJson(det->at("result").at("frames"), "detections");
         TrackResult tr = Track(dets, options.tracker, {}, stop);
-        const auto segs = SplitSubsequences(tr.frames, options.subsequences);
+        std::vector<std::string> regimes;
+        if (regimes_on) regimes = ActionRegimes(e);
+        const auto segs = SplitSubsequences(tr.frames, options.subsequences, regimes, QuietLabels(context_art));
         Json tracks = Json::array();
         for (const auto& t : tr.tracks) {
           tracks.push_back({{"id", t.id}, {"label", t.label}, {"first_frame", t.first_frame},
                             {"last_frame", t.last_frame}, {"length", t.length}});
         }
         Json segments = Json::array();
-        for (const auto& s : segs) segments.push_back({{"start", s.start}, {"end", s.end}, {"ids", s.ids}});
+        for (const auto& s : segs) {
+          Json sj = {{"start", s.start}, {"end", s.end}, {"ids", s.ids}};
+          if (regimes_on) sj["regime"] = regimes[static_cast<size_t>(s.start)];
+          segments.push_back(std::move(sj));
+        }
         Json result = {{"frames", FramesToJson(tr.frames, "detections")}, {"tracks", tracks}, {"segments", segments}};
         trk = Json{{"stage", "track"},
                    {"input_hash", trk_hash},
@@ -632,7 +1071,10 @@ struct PipelineController::Impl {
                                {"vlm", VlmIdentity()},
                                {"detector", DetectorIdentity()},
                                {"max_key_objects", options.max_key_objects},
-                               {"missing_rerun_cap", options.missing_rerun_cap}};
+                               {"missing_rerun_cap", options.missing_rerun_cap},
+                               {"ask_frame", AskFrameName(options.ask_frame)},
+                               {"interpolate_key_gaps", options.interpolate_key_gaps},
+                               {"vocabulary_scope", options.vocabulary_scope}};
       const std::string key_hash = HashJson(key_params);
       std::optional<Json> keys = Current(ep, "key_objects", key_hash);
       if (keys) {
@@ -641,7 +1083,9 @@ struct PipelineController::Impl {
         keys = KeyObjectsStage(e, context_art, *trk, key_hash, stop);
         out.ran.push_back(stage);
       }
+      out.undecided = keys->value("undecided", 0);
       MarkStage(ep, status, stage, *keys, std::chrono::duration<double>(Clock::now() - t0).count(), out.ran.size() && out.ran.back() == stage);
+      status["stages"][stage]["undecided"] = out.undecided;
       progress.Advance("key_objects", ep, 1);
 
       // saliency

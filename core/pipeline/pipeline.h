@@ -38,6 +38,8 @@ struct EpisodeOutcome {
   std::string error;                 // the failure message (empty when ok)
   std::vector<std::string> ran;      // stages computed in this run
   std::vector<std::string> skipped;  // stages whose results were already up to date
+  int failed_frames = 0;             // frames whose detection failed (recorded empty, flagged)
+  int undecided = 0;                 // sub-sequences without a usable VLM answer (kept for review)
 };
 
 // The result of PipelineController::Run.
@@ -45,6 +47,8 @@ struct PipelineReport {
   std::vector<EpisodeOutcome> episodes;  // in the order requested
   double seconds = 0;                    // wall time
   int Failed() const;                    // episodes that failed
+  int FailedFrames() const;              // failed detection frames over all episodes
+  int Undecided() const;                 // undecided sub-sequences over all episodes
   Json ToJson() const;
 };
 

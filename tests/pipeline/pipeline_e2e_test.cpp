@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <fcntl.h>
@@ -106,7 +107,7 @@ TEST(PipelineE2E, ChangedParametersInvalidateOnlyLaterStages) {
   EXPECT_EQ(ProjectStore::Open(p).LoadArtifact("episode_000", "tracks"), tracks_before);
 
   PipelineOptions trk = sal;
-  trk.tracker.max_gap = 3;
+  trk.tracker.iou_threshold = 0.9f;  // fragments tracks: a different track stage output
   r = RunOnce(p, trk, &vc, &dc);
   ASSERT_EQ(r.Failed(), 0);
   for (const auto& e : r.episodes) {
@@ -115,29 +116,35 @@ TEST(PipelineE2E, ChangedParametersInvalidateOnlyLaterStages) {
   EXPECT_EQ(dc.calls, 0) << "detections are reused when only the tracker changed";
 }
 
-// A VLM that answers garbage for one episode: the pipeline must finish the others.
+// A VLM that answers garbage for one episode's key-object questions (and, when asked, for its
+// global context): a bad answer costs one sub-sequence, never the episode; a bad global context
+// stays a hard failure of that episode only.
 class GarbageForOneEpisode : public VlmBackend {
  public:
-  GarbageForOneEpisode(std::shared_ptr<VlmBackend> inner, std::string bad) : inner_(std::move(inner)), bad_(std::move(bad)) {}
+  GarbageForOneEpisode(std::shared_ptr<VlmBackend> inner, std::string bad, bool bad_context = false)
+      : inner_(std::move(inner)), bad_(std::move(bad)), bad_context_(bad_context) {}
   std::string Kind() const override { return inner_->Kind(); }
   std::string Model() const override { return inner_->Model(); }
   GlobalContext QueryGlobalContext(const GlobalContextRequest& r, CallRecord* rec) override {
+    if (bad_context_ && r.episode == bad_) throw Error("", "global context", "answer is not valid JSON");
     return inner_->QueryGlobalContext(r, rec);
   }
   KeyObjectAnswer SelectKeyObjects(const KeyObjectRequest& r, CallRecord* rec) override {
-    if (r.episode == bad_) {
+    if (r.episode == bad_ && (bad_frame_ < 0 || r.frame_index == bad_frame_)) {
       if (rec) rec->raw_answer = "I am not JSON at all";
       throw Error("", "key objects", "answer is not valid JSON after one repair request");
     }
     return inner_->SelectKeyObjects(r, rec);
   }
+  int bad_frame_ = -1;  // only this frame's question fails (-1: all of the episode's)
 
  private:
   std::shared_ptr<VlmBackend> inner_;
   std::string bad_;
+  bool bad_context_;
 };
 
-TEST(PipelineE2E, OneFailingEpisodeLeavesTheOthersComplete) {
+TEST(PipelineE2E, GarbageKeyObjectAnswersLeaveSubsequencesUndecidedNotTheEpisodeFailed) {
   TempDir dir;
   const fs::path p = MakeSample(dir, 3, 30);
   ProjectStore store = ProjectStore::Open(p);
@@ -148,17 +155,77 @@ TEST(PipelineE2E, OneFailingEpisodeLeavesTheOthersComplete) {
   PipelineController c(store, PipelineOptions{}, b);
   const PipelineReport r = c.Run({});
   ASSERT_EQ(r.episodes.size(), 3u);
+  for (const auto& e : r.episodes) EXPECT_TRUE(e.ok) << e.episode << ": " << e.error;
+  const Json keys = store.LoadArtifact("episode_001", "key_objects");
+  const int n = static_cast<int>(keys["segments"].size());
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(r.episodes[1].undecided, n);
+  EXPECT_EQ(r.Undecided(), n);
+  EXPECT_EQ(keys["undecided"], n);
+  EXPECT_FALSE(keys["complete"].get<bool>()) << "undecided questions are asked again by the next run";
+  for (const Json& sg : keys["segments"]) {
+    EXPECT_EQ(sg["status"], "undecided");
+    EXPECT_TRUE(sg["flagged"].get<bool>());
+    // Every candidate is kept as a key object, for review.
+    std::vector<int> candidates;
+    for (const Json& cand : sg["iterations"][0]["candidates"]) candidates.push_back(cand["id"]);
+    std::sort(candidates.begin(), candidates.end());
+    EXPECT_EQ(sg["key_ids"].get<std::vector<int>>(), candidates);
+    EXPECT_EQ(sg["iterations"][0]["record"]["raw_answer"], "I am not JSON at all");
+  }
+  EXPECT_TRUE(store.HasArtifact("episode_001", "saliency"));
+  EXPECT_EQ(store.LoadArtifact("episode_000", "key_objects")["undecided"], 0);
+
+  // One bad question costs exactly one sub-sequence.
+  TempDir dir2;
+  const fs::path p2 = MakeSample(dir2, 2, 30);
+  ProjectStore store2 = ProjectStore::Open(p2);
+  auto truth2 = sim::GroundTruthStore::FromProject(p2);
+  {
+    PipelineBackends ok;
+    ok.vlm = std::make_shared<sim::SceneOracleVlm>(truth2);
+    ok.detector = std::make_shared<sim::SceneOracleDetector>(truth2);
+    PipelineController c0(store2, PipelineOptions{}, ok);
+    ASSERT_EQ(c0.Run({"episode_001"}).Failed(), 0);
+  }
+  const Json good = store2.LoadArtifact("episode_001", "key_objects");
+  ASSERT_GE(good["segments"].size(), 2u);
+  fs::remove(store2.ArtifactPath("episode_001", "key_objects"));
+  auto one = std::make_shared<GarbageForOneEpisode>(std::make_shared<sim::SceneOracleVlm>(truth2), "episode_001");
+  one->bad_frame_ = good["segments"][1]["frame"].get<int>();
+  PipelineBackends b2;
+  b2.vlm = one;
+  b2.detector = std::make_shared<sim::SceneOracleDetector>(truth2);
+  PipelineController c2(store2, PipelineOptions{}, b2);
+  const PipelineReport r2 = c2.Run({"episode_001"});
+  EXPECT_TRUE(r2.episodes[0].ok);
+  EXPECT_EQ(r2.episodes[0].undecided, 1);
+  const Json keys2 = store2.LoadArtifact("episode_001", "key_objects");
+  ASSERT_EQ(keys2["segments"].size(), good["segments"].size());
+  for (size_t i = 0; i < keys2["segments"].size(); ++i) {
+    EXPECT_EQ(keys2["segments"][i]["status"], i == 1 ? "undecided" : "ok") << i;
+    if (i != 1) EXPECT_EQ(keys2["segments"][i]["key_ids"], good["segments"][i]["key_ids"]) << i;
+  }
+}
+
+TEST(PipelineE2E, GarbageGlobalContextFailsOnlyThatEpisode) {
+  TempDir dir;
+  const fs::path p = MakeSample(dir, 3, 30);
+  ProjectStore store = ProjectStore::Open(p);
+  auto truth = sim::GroundTruthStore::FromProject(p);
+  PipelineBackends b;
+  b.vlm = std::make_shared<GarbageForOneEpisode>(std::make_shared<sim::SceneOracleVlm>(truth), "episode_001",
+                                                 /*bad_context=*/true);
+  b.detector = std::make_shared<sim::SceneOracleDetector>(truth);
+  PipelineController c(store, PipelineOptions{}, b);
+  const PipelineReport r = c.Run({});
+  ASSERT_EQ(r.episodes.size(), 3u);
   EXPECT_TRUE(r.episodes[0].ok);
   EXPECT_FALSE(r.episodes[1].ok);
   EXPECT_TRUE(r.episodes[2].ok);
-  EXPECT_EQ(r.episodes[1].failed_stage, "key_objects");
+  EXPECT_EQ(r.episodes[1].failed_stage, "context");
   EXPECT_NE(r.episodes[1].error.find("not valid JSON"), std::string::npos) << r.episodes[1].error;
-  const Json status = LoadEpisodeStatus(store, "episode_001");
-  EXPECT_EQ(status["error"]["stage"], "key_objects");
-  const Json keys = store.LoadArtifact("episode_001", "key_objects");
-  EXPECT_FALSE(keys["complete"].get<bool>());
-  EXPECT_EQ(keys["segments"][0]["status"], "failed");
-  EXPECT_EQ(keys["segments"][0]["iterations"][0]["record"]["raw_answer"], "I am not JSON at all");
+  EXPECT_EQ(LoadEpisodeStatus(store, "episode_001")["error"]["stage"], "context");
   EXPECT_FALSE(store.HasArtifact("episode_001", "saliency"));
   EXPECT_TRUE(store.HasArtifact("episode_002", "saliency"));
 }
