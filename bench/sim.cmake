@@ -1,2 +1,3 @@
 # Sample-world renderer throughput (frames/s at 320x180) against same-run baselines.
-autofocus_add_benchmark(bench_sim SRCS ${CMAKE_CURRENT_SOURCE_DIR}/sim_bench.cpp DEPS autofocus_sim)
+autofocus_add_benchmark(bench_sim SRCS ${CMAKE_CURRENT_SOURCE_DIR}/sim_bench.cpp DEPS autofocus_sim
+  opencv_imgcodecs)

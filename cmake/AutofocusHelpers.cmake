@@ -11,6 +11,25 @@ function(autofocus_add_library name)
   set_target_properties(autofocus_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
 endfunction()
 
+# autofocus_add_plugin(NAME SRCS a.cpp DEPS lib ...)
+# A shared module `NAME.so` loaded with dlopen on first use (core/base/plugin_loader.h), built
+# into ${AUTOFOCUS_PLUGIN_OUTPUT_DIR} and installed into lib/autofocus. Plugins link no autofocus
+# library (one copy of every core global) and export only what is marked visible.
+function(autofocus_add_plugin name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  add_library(${name} MODULE ${ARG_SRCS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  # -z defs: an unresolved symbol fails the link, not the dlopen at run time.
+  target_link_options(${name} PRIVATE LINKER:-z,defs)
+  set_target_properties(${name} PROPERTIES
+    PREFIX ""
+    LIBRARY_OUTPUT_DIRECTORY ${AUTOFOCUS_PLUGIN_OUTPUT_DIR}
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  install(TARGETS ${name} LIBRARY DESTINATION lib/autofocus)
+endfunction()
+
 # autofocus_add_test(NAME SRCS a.cpp DEPS autofocus_x ... [LABELS l])
 # A GoogleTest executable whose tests are registered individually with CTest.
 function(autofocus_add_test name)

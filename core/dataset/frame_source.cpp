@@ -3,11 +3,10 @@
 #include <dlfcn.h>
 #include <hdf5.h>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
 
 #include "core/base/error.h"
+#include "core/imageio/image_io.h"
 
 namespace autofocus {
 namespace fs = std::filesystem;
@@ -51,7 +50,7 @@ class ImageFilesSource : public FrameSource {
       throw Error("", "frame " + std::to_string(index), "index out of range");
     }
     const fs::path p = root_ / files_[static_cast<size_t>(index)];
-    cv::Mat img = cv::imread(p.string(), cv::IMREAD_UNCHANGED);
+    cv::Mat img = ReadImageFile(p.string());
     if (img.empty()) {
       std::error_code ec;
       throw Error(p.string(), "", fs::exists(p, ec) ? "image does not decode" : "no such file");
@@ -74,21 +73,19 @@ class VideoSource : public FrameSource {
     if (index < 0 || index >= frames_) {
       throw Error(path_.string(), "frame " + std::to_string(index), "index out of range");
     }
-    if (!cap_.isOpened()) {
-      cap_.open(path_.string());
+    if (!cap_.IsOpen()) {
       next_ = 0;
-      if (!cap_.isOpened()) throw Error(path_.string(), "", "video cannot be opened");
+      if (!cap_.Open(path_.string())) throw Error(path_.string(), "", "video cannot be opened");
     }
     // Seeking is imprecise in many codecs; decode forward from the last position when the
     // target is ahead (the common playback case), and re-open to rewind otherwise.
     if (index < next_) {
-      cap_.release();
-      cap_.open(path_.string());
       next_ = 0;
+      if (!cap_.Open(path_.string())) throw Error(path_.string(), "", "video cannot be opened");
     }
     cv::Mat frame;
     while (next_ <= index) {
-      if (!cap_.read(frame)) {
+      if (!cap_.Read(&frame)) {
         throw Error(path_.string(), "frame " + std::to_string(next_), "video frame does not decode");
       }
       ++next_;
@@ -99,7 +96,7 @@ class VideoSource : public FrameSource {
  private:
   fs::path path_;
   int frames_ = 0;
-  cv::VideoCapture cap_;
+  VideoReader cap_;
   int next_ = 0;
 };
 
@@ -188,12 +185,12 @@ class Hdf5Source : public FrameSource {
 VideoInfo ProbeVideo(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(path.string(), "", "no such file");
-  cv::VideoCapture cap(path.string());
-  if (!cap.isOpened()) throw Error(path.string(), "", "video cannot be opened");
+  VideoReader cap;
+  if (!cap.Open(path.string())) throw Error(path.string(), "", "video cannot be opened");
   VideoInfo info;
   cv::Mat frame;
   // Container frame counts are estimates for many formats; count what actually decodes.
-  while (cap.read(frame)) {
+  while (cap.Read(&frame)) {
     if (info.frames == 0) {
       info.width = frame.cols;
       info.height = frame.rows;

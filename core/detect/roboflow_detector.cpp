@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <opencv2/imgcodecs.hpp>
 
 #include "core/base/error.h"
 #include "core/base/hash.h"
 #include "core/base/strings.h"
 #include "core/detect/box_ops.h"
 #include "core/detect/detection_json.h"
+#include "core/imageio/image_io.h"
 
 namespace autofocus {
 
@@ -137,9 +137,8 @@ std::vector<Detection> RoboflowGroundingDinoDetector::Detect(const DetectRequest
     }
     return {};
   }
-  std::vector<uchar> jpeg;
-  if (!cv::imencode(".jpg", request.image, jpeg,
-                    {cv::IMWRITE_JPEG_QUALITY, options_.jpeg_quality})) {
+  std::vector<uint8_t> jpeg;
+  if (!EncodeImage(".jpg", request.image, &jpeg, {kJpegQuality, options_.jpeg_quality})) {
     throw Error(url, "image", "cannot encode the frame as JPEG");
   }
   const std::string_view jpeg_bytes(reinterpret_cast<const char*>(jpeg.data()), jpeg.size());

@@ -1,21 +1,52 @@
-// The only translation unit of core/detect that includes LibTorch (compile cost ~1 GB, and
-// torch headers must stay out of everything else).
+// The TorchScript detector without LibTorch: preprocessing, decoding, NMS and records live
+// here; loading the module and running forward go through autofocus_torchscript_plugin.so
+// (torchscript_plugin.cpp), loaded on the first MakeTorchScriptDetector so that programs that
+// never build one do not pay LibTorch's start-up (~0.4 s).
 #include "core/detect/torchscript_detector.h"
 
-#include <ATen/Parallel.h>
-#include <torch/script.h>
-
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <unordered_map>
 
 #include "core/base/error.h"
+#include "core/base/plugin_loader.h"
 #include "core/detect/box_ops.h"
 #include "core/detect/detection_json.h"
+#include "core/detect/torchscript_plugin_api.h"
 
 namespace autofocus {
 namespace {
+
+using torchscript_plugin::TorchScriptApi;
+
+// The plugin's table, loaded once; a failed load is not cached (the next call retries and
+// reports the same Error naming the plugin file and the directories searched).
+const TorchScriptApi& Api() {
+  static std::atomic<const TorchScriptApi*> api{nullptr};
+  if (const TorchScriptApi* loaded = api.load(std::memory_order_acquire)) return *loaded;
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (const TorchScriptApi* loaded = api.load(std::memory_order_acquire)) return *loaded;
+  using Entry = const TorchScriptApi* (*)();
+  auto entry = reinterpret_cast<Entry>(LoadPluginSymbol(
+      torchscript_plugin::kTorchScriptPluginFile, torchscript_plugin::kTorchScriptPluginSymbol));
+  const TorchScriptApi* table = entry();
+  if (!table || table->abi_version != torchscript_plugin::kTorchScriptAbiVersion) {
+    throw Error(torchscript_plugin::kTorchScriptPluginFile, "",
+                "plugin built for another version of autofocus (interface " +
+                    std::to_string(table ? table->abi_version : -1) + ", expected " +
+                    std::to_string(torchscript_plugin::kTorchScriptAbiVersion) + ")");
+  }
+  api.store(table, std::memory_order_release);
+  return *table;
+}
+
+// Frees a model handle through the plugin that created it (loaded by then).
+struct ModelDeleter {
+  void operator()(void* model) const { Api().release(model); }
+};
 
 class TorchScriptDetector : public Detector {
  public:
@@ -23,21 +54,19 @@ class TorchScriptDetector : public Detector {
     options_.Check();
     const std::string& path = options_.model_path;
     if (!std::filesystem::exists(path)) throw Error(path, "torchscript", "model file not found");
+    api_ = &Api();
     // Ultralytics exports embed their metadata (class names, stride) as `config.txt`.
-    torch::jit::ExtraFilesMap extra{{"config.txt", ""}};
-    try {
-      module_ = torch::jit::load(path, torch::kCPU, extra);
-      module_.eval();
-    } catch (const std::exception& e) {
+    std::string meta, error;
+    model_.reset(api_->load(path, &meta, &error));
+    if (!model_) {
       throw Error(path, "torchscript",
-                  std::string("cannot load the TorchScript model: ") + FirstLine(e.what()));
+                  std::string("cannot load the TorchScript model: ") + FirstLine(error));
     }
     if (!options_.class_names.empty()) {
       class_names_ = ClassNamesFromJson(Json(options_.class_names), path + " (class_names)");
     } else if (!options_.class_names_file.empty()) {
       class_names_ = LoadClassNamesFile(options_.class_names_file);
     } else {
-      const std::string& meta = extra["config.txt"];
       Json j;
       if (!meta.empty()) j = Json::parse(meta, nullptr, /*allow_exceptions=*/false);
       if (!j.is_object() || !j.contains("names")) {
@@ -79,7 +108,7 @@ class TorchScriptDetector : public Detector {
       cv::Mat input = ApplyLetterbox(request.image, geometry, 114);
       cv::cvtColor(input, input, cv::COLOR_BGR2RGB);
       input.convertTo(input, CV_32FC3, 1.0 / 255.0);
-      torch::Tensor output = Forward(input);
+      const Output output = Forward(input);
       detections = Decode(output, geometry, allowed);
       detections = Nms(detections, options_.iou_threshold, options_.class_agnostic_nms,
                        options_.max_detections);
@@ -106,57 +135,43 @@ class TorchScriptDetector : public Detector {
  private:
   static std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
-  // Runs the module on one RGB float image (HWC, [0,1]) and returns the output on the CPU as a
-  // contiguous float tensor.
-  torch::Tensor Forward(const cv::Mat& rgb) {
-    torch::Tensor x = torch::from_blob(const_cast<float*>(rgb.ptr<float>()),
-                                       {1, rgb.rows, rgb.cols, 3}, torch::kFloat)
-                          .permute({0, 3, 1, 2})
-                          .contiguous();
-    // at::set_num_threads is per calling thread, so it is set on every call.
-    if (options_.threads > 0) at::set_num_threads(options_.threads);
-    c10::InferenceMode inference_guard;
-    torch::jit::IValue result;
+  // The model's output: a contiguous float tensor copied out of the plugin.
+  struct Output {
+    std::vector<float> values;  // row-major
+    std::vector<int64_t> shape;
+  };
+
+  // Runs the module on one RGB float image (HWC, [0,1]) through the plugin.
+  Output Forward(const cv::Mat& rgb) {
+    Output out;
+    std::string where, error;
+    bool ok = false;
     {
       // A scripted module is not documented as safe for concurrent forward calls: serialise.
       std::lock_guard<std::mutex> lock(forward_mutex_);
-      try {
-        result = module_.forward({x});
-      } catch (const std::exception& e) {
-        throw Error(options_.model_path, "forward", FirstLine(e.what()));
-      }
+      ok = api_->forward(model_.get(), rgb, options_.threads, &out.values, &out.shape, &where,
+                         &error);
     }
-    // Some exports return (predictions, extras): the predictions come first.
-    while (result.isTuple() || result.isList()) {
-      if (result.isTuple()) {
-        auto elements = result.toTuple()->elements();
-        if (elements.empty()) break;
-        result = elements[0];
-      } else {
-        auto list = result.toList();
-        if (list.empty()) break;
-        result = list.get(0);
-      }
+    if (!ok) {
+      throw Error(options_.model_path, where, where == "forward" ? FirstLine(error) : error);
     }
-    if (!result.isTensor()) {
-      throw Error(options_.model_path, "output", "the model did not return a tensor");
-    }
-    return result.toTensor().to(torch::kCPU, torch::kFloat).contiguous();
+    return out;
   }
 
   // [1, 4+nc, N] -> detections in source pixels with the best allowed class per anchor.
-  std::vector<Detection> Decode(const torch::Tensor& out, const LetterboxGeometry& geometry,
+  std::vector<Detection> Decode(const Output& out, const LetterboxGeometry& geometry,
                                 const std::vector<char>& allowed) const {
     const int64_t nc = static_cast<int64_t>(class_names_.size());
-    if (out.dim() != 3 || out.size(0) != 1 || out.size(1) != 4 + nc) {
+    const std::vector<int64_t>& dims = out.shape;
+    if (dims.size() != 3 || dims[0] != 1 || dims[1] != 4 + nc) {
       std::string shape;
-      for (int64_t d : out.sizes()) shape += (shape.empty() ? "" : ",") + std::to_string(d);
+      for (int64_t d : dims) shape += (shape.empty() ? "" : ",") + std::to_string(d);
       throw Error(options_.model_path, "output",
                   "expected shape [1, " + std::to_string(4 + nc) + ", N] (YOLOv8 layout with " +
                       std::to_string(nc) + " classes), got [" + shape + "]");
     }
-    const int64_t n = out.size(2);
-    const float* p = out.data_ptr<float>();
+    const int64_t n = dims[2];
+    const float* p = out.values.data();
     std::vector<Detection> dets;
     for (int64_t a = 0; a < n; ++a) {
       int best = -1;
@@ -184,7 +199,10 @@ class TorchScriptDetector : public Detector {
   }
 
   TorchScriptDetectorOptions options_;
-  torch::jit::script::Module module_;
+  const TorchScriptApi* api_ = nullptr;  // the plugin's table
+  // The plugin's torch::jit::Module; a member (not a raw pointer freed in the destructor) so it
+  // is also released when the constructor throws after loading, e.g. on bad class names.
+  std::unique_ptr<void, ModelDeleter> model_;
   std::mutex forward_mutex_;
   std::vector<std::string> class_names_;
   std::unordered_map<std::string, std::vector<size_t>> index_of_;
@@ -194,7 +212,12 @@ class TorchScriptDetector : public Detector {
 }  // namespace
 
 bool TorchScriptDetectorAvailable() {
-  return true;
+  try {
+    Api();
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
 }
 
 std::unique_ptr<Detector> MakeTorchScriptDetector(const TorchScriptDetectorOptions& options) {

@@ -8,8 +8,9 @@
 #include "core/base/json_io.h"
 #include "core/detect/detector.h"
 
-// Torch-free interface of the TorchScript (YOLOv8/YOLO11 layout) detector. Only
-// torchscript_detector.cpp includes LibTorch headers.
+// Torch-free interface of the TorchScript (YOLOv8/YOLO11 layout) detector. LibTorch is only
+// in the plugin autofocus_torchscript_plugin.so (torchscript_plugin.cpp), loaded with dlopen
+// when the first detector is made.
 
 namespace autofocus {
 
@@ -44,11 +45,13 @@ std::vector<std::string> LoadClassNamesFile(const std::filesystem::path& path);
 // lower-cased and trimmed; Error naming `origin` on bad input.
 std::vector<std::string> ClassNamesFromJson(const Json& j, const std::string& origin);
 
-// True when this build contains the LibTorch backend.
+// True when this build has the LibTorch backend and its plugin loads (this maps LibTorch into
+// the process, ~0.4 s the first time).
 bool TorchScriptDetectorAvailable();
 
-// Loads the model (Error naming the model file when it cannot be loaded, or when this build
-// has no LibTorch). Class names come from the options, else from the Ultralytics metadata
+// Loads the model (Error naming the model file when it cannot be loaded, naming the plugin
+// file and the directories searched when the plugin is missing, or saying this build has no
+// LibTorch). Class names come from the options, else from the Ultralytics metadata
 // embedded in the file (`config.txt` with "names").
 std::unique_ptr<Detector> MakeTorchScriptDetector(const TorchScriptDetectorOptions& options);
 

@@ -1,7 +1,6 @@
 #include "core/exchange/endpoint_doctor.h"
 
 #include <cstdlib>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <regex>
 #include <sstream>
@@ -10,6 +9,7 @@
 #include "core/base/hash.h"
 #include "core/base/strings.h"
 #include "core/detect/qwen_grounding_detector.h"
+#include "core/imageio/image_io.h"
 #include "core/vlm/http_client.h"
 #include "core/vlm/openai_vlm_backend.h"
 
@@ -47,8 +47,8 @@ std::string KeyFrom(const std::string& env_name) {
 std::string TinyJpeg() {
   cv::Mat img(56, 56, CV_8UC3, cv::Scalar(128, 128, 128));
   cv::rectangle(img, cv::Rect(14, 14, 28, 28), cv::Scalar(0, 0, 255), cv::FILLED);
-  std::vector<uchar> buf;
-  cv::imencode(".jpg", img, buf, {cv::IMWRITE_JPEG_QUALITY, 90});
+  std::vector<uint8_t> buf;
+  EncodeImage(".jpg", img, &buf, {kJpegQuality, 90});
   return std::string(buf.begin(), buf.end());
 }
 

@@ -8,7 +8,6 @@
 #include <fstream>
 #include <limits>
 #include <mutex>
-#include <opencv2/imgcodecs.hpp>
 #include <set>
 #include <thread>
 
@@ -16,6 +15,7 @@
 #include "core/base/error.h"
 #include "core/base/json_io.h"
 #include "core/base/strings.h"
+#include "core/imageio/image_io.h"
 
 namespace autofocus {
 namespace fs = std::filesystem;
@@ -280,14 +280,8 @@ DecodedImageInfo DecodeImageFile(const fs::path& path, const fs::path& copy_to) 
   if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
     throw Error(path.string(), "", "read failed");
   }
-  cv::Mat img;
-  if (!bytes.empty()) {
-    try {
-      img = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
-    } catch (const cv::Exception&) {
-      img.release();  // reported as "does not decode" below
-    }
-  }
+  // Inputs OpenCV rejects with an exception come back empty too: "does not decode" below.
+  const cv::Mat img = DecodeImage(bytes);
   if (img.empty()) throw Error(path.string(), "", "image does not decode");
   if (!copy_to.empty()) {
     std::ofstream out(copy_to, std::ios::binary | std::ios::trunc);

@@ -1,14 +1,13 @@
 #include "core/importers/sample_dataset.h"
 
 #include <cmath>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
 #include <random>
 #include <sstream>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/imageio/image_io.h"
 #include "core/importers/import_common.h"
 
 namespace autofocus {
@@ -83,12 +82,10 @@ void WriteEpisode(const SampleFolderOptions& o, int k, const fs::path& dir,
   }
   const double phase = u(rng) * 6.283, freq = 0.05 + 0.05 * u(rng);
   fs::create_directories(dir);
-  cv::VideoWriter video;
-  if (o.video) {
-    const fs::path vp = dir / "episode.avi";
-    video.open(vp.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10,
-               cv::Size(o.width, o.height));
-    if (!video.isOpened()) throw Error(vp.string(), "", "cannot create MJPG video");
+  VideoWriter video;
+  const fs::path vp = dir / "episode.avi";
+  if (o.video && !video.Open(vp.string(), "MJPG", 10, cv::Size(o.width, o.height))) {
+    throw Error(vp.string(), "", "cannot create MJPG video");
   }
   std::ostringstream csv;
   csv << "throttle,steer,brake\n";
@@ -97,10 +94,11 @@ void WriteEpisode(const SampleFolderOptions& o, int k, const fs::path& dir,
     const double curve = std::sin(phase + freq * t);
     const cv::Mat img = DrawFrame(o.width, o.height, t, curve, actors);
     if (o.video) {
-      video.write(img);
+      std::string error;
+      if (!video.Write(img, &error)) throw Error(vp.string(), "frame " + std::to_string(t), error);
     } else {
       const fs::path fp = dir / ("frame_" + std::to_string(t) + ".png");
-      if (!cv::imwrite(fp.string(), img)) throw Error(fp.string(), "", "cannot write PNG");
+      if (!WriteImageFile(fp.string(), img)) throw Error(fp.string(), "", "cannot write PNG");
     }
     // The expert steers into the curve and brakes when a car is close ahead.
     bool close = false;
@@ -114,7 +112,7 @@ void WriteEpisode(const SampleFolderOptions& o, int k, const fs::path& dir,
     csv << throttle << ',' << steer << ',' << brake << '\n';
     counter->Advance(1, dir.filename().string());
   }
-  video.release();
+  video.Close();
   WriteFileAtomic(dir / "actions.csv", csv.str());
 }
 

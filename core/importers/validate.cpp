@@ -7,6 +7,7 @@
 #include "core/base/error.h"
 #include "core/base/json_io.h"
 #include "core/base/strings.h"
+#include "core/imageio/image_io.h"
 #include "core/importers/hdf5_util.h"
 #include "core/importers/import_common.h"
 
@@ -22,6 +23,9 @@ std::string SizeText(int w, int h) { return std::to_string(w) + "x" + std::to_st
 void CheckImages(const Episode& e, const fs::path& root, const ValidateOptions& options,
                  ProgressCounter* counter, const StopCheck& stop,
                  std::vector<ValidationProblem>* problems) {
+  // A missing image-I/O plugin is a problem of this installation, not of the project: fail with
+  // its Error instead of reporting every frame as undecodable.
+  RequireImageIo();
   // Frames are checked in parallel; problems are collected per frame and appended in frame
   // order so reports are deterministic.
   std::vector<std::vector<ValidationProblem>> per_frame(e.source.files.size());
@@ -49,6 +53,7 @@ void CheckImages(const Episode& e, const fs::path& root, const ValidateOptions& 
 void CheckVideo(const Episode& e, const fs::path& root, ProgressCounter* counter,
                 std::vector<ValidationProblem>* problems) {
   const fs::path p = root / e.source.file;
+  RequireImageIo();  // as in CheckImages: an installation problem is not a project problem
   try {
     const VideoInfo vi = ProbeVideo(p);
     if (vi.frames != e.num_frames) {

@@ -5,12 +5,12 @@
 #include <cstdio>
 #include <fstream>
 #include <mutex>
-#include <opencv2/imgcodecs.hpp>
 #include <thread>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/dataset/project_store.h"
+#include "core/imageio/image_io.h"
 #include "core/sim/ground_truth.h"
 #include "core/sim/renderer.h"
 #include "core/sim/rng.h"
@@ -197,8 +197,8 @@ SampleProjectSummary GenerateSampleProject(const SampleWorldOptions& o, const fs
       try {
         Renderer renderer(ro);
         cv::Mat image;
-        std::vector<uchar> png;
-        const std::vector<int> params = {cv::IMWRITE_PNG_COMPRESSION, o.png_compression};
+        std::vector<uint8_t> png;
+        const ImageEncodeParams params = {kPngCompression, o.png_compression};
         for (int t = next++; t < o.frames; t = next++) {
           if (stopped.load() || (stop && stop())) {
             stopped = true;
@@ -212,7 +212,7 @@ SampleProjectSummary GenerateSampleProject(const SampleWorldOptions& o, const fs
           f.action = ActionVector(d.action);
           f.speed = static_cast<float>(sim.states[static_cast<size_t>(t)].ego_speed);
           f.expert = d.description;
-          if (!cv::imencode(".png", image, png, params)) {
+          if (!EncodeImage(".png", image, &png, params)) {
             throw Error(episode.source.files[static_cast<size_t>(t)], "", "PNG encoding failed");
           }
           WriteBytes(staging.path() / episode.source.files[static_cast<size_t>(t)], png);

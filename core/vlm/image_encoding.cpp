@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
 #include "core/base/error.h"
 #include "core/base/hash.h"
+#include "core/imageio/image_io.h"
 
 namespace autofocus {
 namespace {
@@ -65,8 +65,8 @@ EncodedImage EncodeImageForVlm(const cv::Mat& frame, int max_pixels, int jpeg_qu
     cv::resize(frame, resized, size, 0, 0,
                size.area() < frame.size().area() ? cv::INTER_AREA : cv::INTER_LINEAR);
   }
-  std::vector<uchar> buf;
-  if (!cv::imencode(".jpg", resized, buf, {cv::IMWRITE_JPEG_QUALITY, jpeg_quality})) {
+  std::vector<uint8_t> buf;
+  if (!EncodeImage(".jpg", resized, &buf, {kJpegQuality, jpeg_quality})) {
     throw Error("", "image", "JPEG encoding failed");
   }
   out.jpeg.assign(buf.begin(), buf.end());

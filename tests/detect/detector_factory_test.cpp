@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "core/base/error.h"
+#include "core/base/plugin_loader.h"
 #include "core/detect/merging_detector.h"
 #include "tests/detect/fake_detector.h"
+#include "tests/support/test_support.h"
 
 namespace autofocus {
 namespace {
@@ -88,6 +92,30 @@ TEST(DetectorFactory, TorchScriptModelPathIsResolvedAndNamed) {
     EXPECT_EQ(e.file(), "cfg.json");
     EXPECT_EQ(e.where(), "detector.iou_threshold");
   }
+}
+
+TEST(DetectorFactory, TorchScriptWithoutItsPluginNamesThePlugin) {
+  // LibTorch lives in autofocus_torchscript_plugin.so, loaded when the first TorchScript
+  // detector is made; nothing else in this executable loads it, so hiding it is seen here.
+  testing::TempDir dir;
+  testing::WriteText(dir / "model.pt", "not looked at: the plugin is missing first");
+  ::setenv(kPluginDirEnv, dir.path().string().c_str(), 1);
+  try {
+    MakeDetector({{"kind", "torchscript"},
+                  {"model_path", (dir / "model.pt").string()},
+                  {"class_names", {"gripper"}}});
+    FAIL() << "expected Error";
+  } catch (const Error& e) {
+#if AUTOFOCUS_TEST_WITH_TORCH
+    EXPECT_EQ(e.file(), "autofocus_torchscript_plugin.so");
+    EXPECT_NE(e.reason().find("plugin not found; looked in: " + dir.path().string()),
+              std::string::npos)
+        << e.what();
+#else
+    EXPECT_NE(e.reason().find("this build has no LibTorch"), std::string::npos) << e.what();
+#endif
+  }
+  ::unsetenv(kPluginDirEnv);
 }
 
 TEST(DetectorFactory, MergeOfRegisteredKinds) {
