@@ -250,6 +250,7 @@ std::vector<Detection> QwenGroundingDetector::Detect(const DetectRequest& reques
       const bool fresh_next = attempt == (options_.repair ? 1 : 0);
       if (!repair_next && !fresh_next) {
         if (record) {
+          record->raw_answer = result.content;  // the last answer; the error says how many came before
           record->error = std::string(e.what()) + (attempt > 0 ? " (after " + std::to_string(attempt) + " more attempt(s))" : "");
           record->latency_ms = ElapsedMs(start);
         }

@@ -156,5 +156,29 @@ TEST(TrackCli, UsageErrorsExitTwo) {
   EXPECT_FALSE(std::filesystem::exists(dir / "t.json"));
 }
 
+
+// tests/data/track/*_tracks_120.json were written by `autofocus track` before the annotation-cost
+// defaults existed, from the oracle detections next to them: --preset paper must reproduce them
+// byte for byte.
+TEST(TrackCli, PaperPresetReproducesTheOldOutputByteForByte) {
+  TempDir dir;
+  const std::filesystem::path data = std::filesystem::path(AUTOFOCUS_TEST_DATA_DIR) / "track";
+  const std::string in = (data / "oracle_detections_120.json").string();
+  auto r = RunCli({"track", in, "--out", (dir / "a.json").string(), "--preset", "paper"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(dir / "a.json"), ReadFile(data / "paper_tracks_120.json"));
+  r = RunCli({"track", in, "--out", (dir / "b.json").string(), "--preset", "paper", "--mode", "greedy",
+              "--max-gap", "2", "--min-segment-length", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(dir / "b.json"), ReadFile(data / "paper_greedy_gap2_tracks_120.json"));
+  // The defaults: far fewer tracks and sub-sequences on the same detections.
+  r = RunCli({"track", in, "--out", (dir / "c.json").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json paper = LoadJsonFile(data / "paper_tracks_120.json");
+  const Json def = LoadJsonFile(dir / "c.json");
+  EXPECT_LT(def["tracks"].size() * 3, paper["tracks"].size());
+  EXPECT_LT(def["segments"].size() * 5, paper["segments"].size());
+}
+
 }  // namespace
 }  // namespace autofocus
