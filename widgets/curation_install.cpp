@@ -87,6 +87,25 @@ CurationUi InstallCuration(MainWindow* w) {
                      log->Add(static_cast<LogModel::Severity>(severity), episode, text);
                    });
 
+  // What a run could not do on the opened episode goes to the log, not to a message box.
+  QObject::connect(doc, &StudioDocument::episodeChanged, ui.log, [log = ui.log, doc] {
+    const StudioEpisode* ep = doc->episode();
+    if (!ep) return;
+    const QString name = QString::fromStdString(ep->episode.name);
+    if (!ep->failed_frames.empty()) {
+      log->Add(LogModel::kWarning, name,
+               QObject::tr("%n frame(s) with failed detection (recorded empty; red ticks on the timeline); "
+                           "first: frame %1: %2", "", static_cast<int>(ep->failed_frames.size()))
+                   .arg(ep->failed_frames.front())
+                   .arg(QString::fromStdString(ep->failed_frame_errors.front())));
+    }
+    if (const int u = ep->Undecided(); u > 0) {
+      log->Add(LogModel::kWarning, name,
+               QObject::tr("%n sub-sequence(s) undecided: the VLM gave no usable answer, every candidate is kept "
+                           "for review (red on the timeline)", "", u));
+    }
+  });
+
   // Edit menu: undo/redo over the curation stack, the curation actions, bake.
   QMenu* edit = w->editMenu();
   QAction* undo = ui.controller->undoStack()->createUndoAction(w, QObject::tr("&Undo"));

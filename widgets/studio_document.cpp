@@ -43,6 +43,11 @@ bool StudioSegment::IsKey(int id) const {
   return std::binary_search(key_ids.begin(), key_ids.end(), id);
 }
 
+int StudioEpisode::Undecided() const {
+  return static_cast<int>(std::count_if(segments.begin(), segments.end(),
+                                        [](const StudioSegment& s) { return s.status != "ok"; }));
+}
+
 int StudioEpisode::SegmentAt(int frame) const {
   // Segments are sorted by start and do not overlap: binary search on the start.
   auto it = std::upper_bound(segments.begin(), segments.end(), frame,
@@ -151,6 +156,15 @@ bool StudioDocument::SetCurrentEpisode(const QString& qname, QString* error) {
         seg.ids = s.at("ids").get<std::vector<int>>();
         seg.json = s;
         ep->segments.push_back(std::move(seg));
+      }
+    }
+    if (store_->HasArtifact(name, "detections")) {
+      const Json j = store_->LoadArtifact(name, "detections");
+      if (j.contains("result")) {
+        for (const Json& f : j.at("result").value("failed_frames", Json::array())) {
+          ep->failed_frames.push_back(f.value("frame", 0));
+          ep->failed_frame_errors.push_back(f.value("error", ""));
+        }
       }
     }
     if (store_->HasArtifact(name, "key_objects")) {

@@ -41,7 +41,8 @@ struct StudioSegment {
   std::vector<int> ids;            // track IDs active over the sub-sequence
   std::vector<int> key_ids;        // sorted key track IDs (the rest are pruned)
   std::string decided_by = "model";  // "model" | "person": who chose key_ids last
-  std::string status = "ok";       // "ok" | "failed"
+  std::string status = "ok";       // "ok" | "undecided" (no usable answer: every candidate
+                                   // kept, flagged for review) | "failed" (older artifacts)
   int reruns = 0;                  // missing-category re-runs after the first query
   Json json = Json::object();      // the full segment object (iterations, records) as stored
   // True when `id` is a key object of this sub-sequence.
@@ -61,6 +62,10 @@ struct StudioEpisode {
   Json status = Json::object();                     // status.json
   std::vector<double> coverage;                     // saliency.json coverage, [T] or empty
   bool key_objects_complete = true;                 // key_objects.json "complete"
+  std::vector<int> failed_frames;                   // frames whose detection failed (empty, flagged)
+  std::vector<std::string> failed_frame_errors;     // the error of each failed frame
+  // Sub-sequences without a usable VLM answer.
+  int Undecided() const;
   std::shared_ptr<const sim::EpisodeGroundTruth> ground_truth;  // sample-world projects only
 
   int num_frames() const { return episode.num_frames; }

@@ -1,5 +1,6 @@
 #include "widgets/timeline_view.h"
 
+#include <algorithm>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -335,6 +336,13 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
     }
   }
 
+  // Frames whose detection failed: a red tick each across the sub-sequence band.
+  p.setPen(QPen(QColor(235, 70, 60), std::max(1.5, fw)));
+  for (int f : ep->failed_frames) {
+    const double x = XOf(f) + 0.5 * fw;
+    p.drawLine(QPointF(x, seg_top + 1), QPointF(x, seg_top + kSegments - 1));
+  }
+
   // Saliency coverage strip (stored coverage, drawn with the inferno map), under the sub-sequences.
   const int cov_top = kRuler + kSegments + 1;
   p.setPen(text);
@@ -560,13 +568,17 @@ void TimelineView::UpdatePlayhead() {
   const int si = ep ? ep->SegmentAt(t) : -1;
   if (si >= 0) {
     const auto& s = ep->segments[static_cast<size_t>(si)];
-    segment_label_->setText(tr("sub-sequence %1 / %2  [%3-%4]  %5 key, %6 re-run(s)")
-                                .arg(si + 1)
-                                .arg(ep->segments.size())
-                                .arg(s.start)
-                                .arg(s.end)
-                                .arg(s.key_ids.size())
-                                .arg(s.reruns));
+    QString text = tr("sub-sequence %1 / %2  [%3-%4]  %5 key, %6 re-run(s)")
+                       .arg(si + 1)
+                       .arg(ep->segments.size())
+                       .arg(s.start)
+                       .arg(s.end)
+                       .arg(s.key_ids.size())
+                       .arg(s.reruns);
+    if (s.status != "ok") text += tr("  - undecided: review the candidates");
+    const auto failed = std::find(ep->failed_frames.begin(), ep->failed_frames.end(), t);
+    if (failed != ep->failed_frames.end()) text += tr("  - detection failed on this frame");
+    segment_label_->setText(text);
   } else {
     segment_label_->setText(ep ? tr("no sub-sequence") : QString());
   }

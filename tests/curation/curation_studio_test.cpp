@@ -137,6 +137,36 @@ TEST_F(CurationStudioTest, FailedEditIsLoggedNotPushed) {
   EXPECT_NE(ui.log->entries().back().message.indexOf("track 9999 has no box in frame 0"), -1);
 }
 
+// A run that lost a frame's detection and one sub-sequence's answer: the episode opens, the log
+// says so and the timeline's label names it on those frames.
+TEST_F(CurationStudioTest, FailedFramesAndUndecidedSubsequencesAreLogged) {
+  const QString root = FreshProject("undecided");
+  {
+    ProjectStore store = ProjectStore::Open(root.toStdString());
+    Json det = store.LoadArtifact("episode_000", "detections");
+    det["result"]["failed_frames"] = Json::array({{{"frame", 3}, {"error", "no JSON list of boxes in the answer"}}});
+    store.SaveArtifact("episode_000", "detections", det);
+    Json keys = store.LoadArtifact("episode_000", "key_objects");
+    keys["segments"][0]["status"] = "undecided";
+    store.SaveArtifact("episode_000", "key_objects", keys);
+  }
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(root));
+  const CurationUi ui = FindCurationUi(&w);
+  const int rows = ui.log->rowCount();
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  const StudioEpisode* ep = w.document()->episode();
+  ASSERT_NE(ep, nullptr);
+  EXPECT_EQ(ep->failed_frames, std::vector<int>{3});
+  EXPECT_EQ(ep->Undecided(), 1);
+  ASSERT_EQ(ui.log->rowCount(), rows + 2);
+  EXPECT_EQ(ui.log->entries()[static_cast<size_t>(rows)].severity, LogModel::kWarning);
+  EXPECT_NE(ui.log->entries()[static_cast<size_t>(rows)].message.indexOf("1 frame(s) with failed detection"), -1)
+      << ui.log->entries()[static_cast<size_t>(rows)].message.toStdString();
+  EXPECT_NE(ui.log->entries()[static_cast<size_t>(rows)].message.indexOf("frame 3: no JSON list"), -1);
+  EXPECT_NE(ui.log->entries()[static_cast<size_t>(rows) + 1].message.indexOf("1 sub-sequence(s) undecided"), -1);
+}
+
 // Dragging inside the selected box in the frame view moves it by the dragged image offset as
 // one undoable move_box command; undo restores the box exactly.
 TEST_F(CurationStudioTest, FrameViewDragMovesSelectedBoxAndUndoRestoresIt) {
