@@ -109,6 +109,20 @@
         <source>&amp;Keyboard Shortcuts</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <source>%n frame(s) with failed detection (recorded empty; red ticks on the timeline); first: frame %1: %2</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sub-sequence(s) undecided: the VLM gave no usable answer, every candidate is kept for review (red on the timeline)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>autofocus::CurationController</name>
@@ -1444,6 +1458,14 @@
     </message>
     <message>
         <source>no sub-sequence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  - undecided: review the candidates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  - detection failed on this frame</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -108,6 +108,18 @@
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
+    <message numerus="yes">
+        <source>%n frame(s) with failed detection (recorded empty; red ticks on the timeline); first: frame %1: %2</source>
+        <translation>
+            <numerusform>%n 帧检测失败（记录为空；时间轴上的红色刻度）；第一个：第 %1 帧：%2</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sub-sequence(s) undecided: the VLM gave no usable answer, every candidate is kept for review (red on the timeline)</source>
+        <translation>
+            <numerusform>%n 个子序列未决定：VLM 没有给出可用的回答，保留所有候选对象以供审查（时间轴上为红色）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>autofocus::CurationController</name>
@@ -1441,6 +1453,14 @@
     <message>
         <source>no sub-sequence</source>
         <translation>无子序列</translation>
+    </message>
+    <message>
+        <source>  - undecided: review the candidates</source>
+        <translation>  - 未决定：请审查候选对象</translation>
+    </message>
+    <message>
+        <source>  - detection failed on this frame</source>
+        <translation>  - 此帧检测失败</translation>
     </message>
 </context>
 <context>

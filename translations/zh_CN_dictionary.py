@@ -337,4 +337,10 @@ ZH = {
 "No boxes": "不显示边框",
 "Boxes drawn: all tracked objects (pruned ones dashed), key objects only, or none": "绘制的边框：所有跟踪对象（剪除的为虚线）、仅关键对象或不绘制",
 "Key boxes only": "仅关键边框",
+    "  - undecided: review the candidates": "  - 未决定：请审查候选对象",
+    "  - detection failed on this frame": "  - 此帧检测失败",
+    "%n frame(s) with failed detection (recorded empty; red ticks on the timeline); first: frame %1: %2":
+        "%n 帧检测失败（记录为空；时间轴上的红色刻度）；第一个：第 %1 帧：%2",
+    "%n sub-sequence(s) undecided: the VLM gave no usable answer, every candidate is kept for review (red on the timeline)":
+        "%n 个子序列未决定：VLM 没有给出可用的回答，保留所有候选对象以供审查（时间轴上为红色）",
 }
