@@ -252,5 +252,43 @@ TEST_F(Doctor, NothingToCheckIsAUsageError) {
   EXPECT_EQ(RunCli({"doctor", "--vlm-url", "http://127.0.0.1:1"}).exit_code, 2);  // no model
 }
 
+
+// `--detector qwen` checks grounding on the VLM's server, with its model and key, unless the
+// detector flags say otherwise: the settings the pipeline's detector inherits.
+TEST_F(Doctor, QwenGroundingUsesTheVlmSettings) {
+  FakeOpenAiServer s;
+  s.SetModels({"qwen-vl"});
+  s.Route("/v1/chat/completions", [](const ReceivedRequest& r) {
+    const std::string text = r.json["messages"][0]["content"][0].value("text", "");
+    if (text.find("Locate every instance") != std::string::npos) {
+      return FakeReply::Chat(R"([{"bbox_2d": [14, 14, 42, 42], "label": "red square"}])");
+    }
+    return FakeReply::Chat("{\"color\": \"red\"}");
+  });
+  auto args = VlmArgs(s);
+  for (const char* a : {"--vlm-key-env", kKeyVar, "--detector", "qwen"}) args.push_back(a);
+  const RunResult r = RunCli(args);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Has(r, "OK    detector.ground")) << r.out;
+  EXPECT_TRUE(Has(r, "answered with 1 box(es)")) << r.out;
+  const auto reqs = s.requests();
+  ASSERT_FALSE(reqs.empty());
+  const ReceivedRequest& last = reqs.back();
+  EXPECT_EQ(last.json["model"], "qwen-vl");
+  EXPECT_EQ(last.headers.at("authorization"), "Bearer sk-test-secret-123");
+  EXPECT_EQ(r.out.find("sk-test-secret-123"), std::string::npos) << "the key is never printed";
+
+  // An answer without boxes fails the check with what to do.
+  FakeOpenAiServer bad;
+  bad.SetModels({"qwen-vl"});
+  bad.Route("/v1/chat/completions", [](const ReceivedRequest&) { return FakeReply::Chat("no idea"); });
+  const RunResult r2 = RunCli({"doctor", "--detector", "qwen", "--detector-url", bad.base_url(),
+                               "--detector-model", "qwen-vl"});
+  EXPECT_EQ(r2.exit_code, 1) << r2.out;
+  EXPECT_TRUE(Has(r2, "FAIL  detector.ground")) << r2.out;
+  EXPECT_TRUE(Has(r2, "no JSON list of boxes")) << r2.out;
+  EXPECT_EQ(bad.request_count(), 3) << "first answer, repair turn, fresh request";
+}
+
 }  // namespace
 }  // namespace autofocus

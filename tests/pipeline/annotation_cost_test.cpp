@@ -222,5 +222,17 @@ TEST(AnnotationCost, OneReaderForOpenAiSettings) {
   EXPECT_EQ(inherited, (Json{{"kind", "qwen"}, {"model", "g"}, {"base_url", "http://v"}, {"api_key_env", "K"}}));
 }
 
+
+// examples/pipeline-paper.json spells every method setting of the paper preset out: reading it
+// gives exactly PipelineOptions::Paper().
+TEST(AnnotationCost, PaperOptionsFileIsThePaperPreset) {
+  const fs::path file = fs::path(AUTOFOCUS_SOURCE_DIR) / "examples" / "pipeline-paper.json";
+  const PipelineOptions o = PipelineOptions::FromJson(LoadJsonFile(file), file.string());
+  EXPECT_EQ(o.ToJson(), PipelineOptions::Paper().ToJson());
+  EXPECT_NE(o.ToJson(), PipelineOptions{}.ToJson());
+  EXPECT_EQ(PipelineOptions::FromJson({{"preset", "paper"}}, "x").ToJson(), PipelineOptions::Paper().ToJson());
+  EXPECT_THROW(PipelineOptions::Preset("fast"), Error);
+}
+
 }  // namespace
 }  // namespace autofocus
