@@ -99,6 +99,16 @@ ProjectInfo Hdf5Importer::Run(const ProgressCallback& progress, const StopCheck&
     if (!hdf5::IsGroup(f.get(), "data")) {
       throw Error(file, "data", "no 'data' group (not a robomimic-style file)");
     }
+    if (action_names.empty()) {
+      // AutoFocus Studio's own exports name the action columns (data attribute action_names).
+      const Json attrs = hdf5::ReadAttributes(f.get(), "data", 1 << 16);
+      if (attrs.contains("action_names") && attrs["action_names"].is_string()) {
+        const Json names = Json::parse(attrs["action_names"].get<std::string>(), nullptr, false);
+        if (names.is_array() && std::all_of(names.begin(), names.end(), [](const Json& n) { return n.is_string(); })) {
+          action_names = names.get<std::vector<std::string>>();
+        }
+      }
+    }
     std::vector<std::string> demos = hdf5::ListChildren(f.get(), "data", true);
     SortNatural(&demos);
     if (demos.empty()) throw Error(file, "data", "no demo groups (expected data/demo_<k>)");
