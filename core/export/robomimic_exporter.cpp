@@ -4,8 +4,10 @@
 // mask/valid, saliency as obs/saliency uint8 [N,H,W,1] and obs/gaze_coords_autofocus [N,10],
 // key boxes in annotations/.
 #include <hdf5.h>
+#include <zlib.h>
 
 #include <algorithm>
+#include <thread>
 #include <cmath>
 #include <cstring>
 #include <opencv2/imgproc.hpp>
@@ -98,6 +100,26 @@ void WriteStrings(hid_t loc, const std::string& name, const std::vector<std::str
   Handle d(H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
   if (!d.valid()) throw Error(file, name, "cannot create HDF5 dataset");
   if (!v.empty()) Check(H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), file, name);
+}
+
+// One frame's chunk, deflated the way HDF5's deflate filter stores it (a zlib stream), so it
+// can be written with H5Dwrite_chunk: each frame is compressed once, on a worker thread, and
+// the same bytes serve obs[i] and next_obs[i - 1].
+std::vector<uint8_t> Deflate(const uint8_t* data, size_t n, int level) {
+  uLongf len = compressBound(static_cast<uLong>(n));
+  std::vector<uint8_t> out(len);
+  if (compress2(out.data(), &len, data, static_cast<uLong>(n), level) != Z_OK) {
+    throw Error("", "deflate", "zlib compression failed");
+  }
+  out.resize(len);
+  return out;
+}
+
+// Writes chunk `i` of a per-frame chunked dataset: deflated bytes (gzip) or raw ones.
+void WriteChunk(hid_t dset, hsize_t i, const std::vector<uint8_t>& bytes, const std::string& file,
+                const std::string& where) {
+  const hsize_t offset[4] = {i, 0, 0, 0};
+  Check(H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()), file, where);
 }
 
 cv::Mat ToRgb(const cv::Mat& bgr) {
@@ -235,29 +257,75 @@ class RobomimicExporter : public Exporter {
         sal = CreateDataset(obs.get(), "saliency", H5T_STD_U8LE, sdims, schunk, gzip, file);
         nsal = CreateDataset(next.get(), "saliency", H5T_STD_U8LE, sdims, schunk, gzip, file);
       }
-      auto frames = store.OpenFrames(e);
       const std::string where = demo + "/obs/" + options.image_key;
-      std::vector<uint8_t> map8(static_cast<size_t>(H * W));
-      for (hsize_t i = 0; i < N; ++i) {
+      // Frames are decoded and compressed in batches on two workers (compression is most of an
+      // export's time); HDF5 writes stay on this thread.
+      const size_t kBatch = 16;
+      const size_t frame_bytes = static_cast<size_t>(H * W * 3), map_bytes = static_cast<size_t>(H * W);
+      std::vector<std::vector<uint8_t>> img_chunks, map_chunks;
+      std::vector<cv::Mat> raw;  // uncompressed frames (compress none)
+      for (hsize_t b0 = 0; b0 < N; b0 += kBatch) {
         ThrowIfStopped(stop);
-        cv::Mat rgb = ToRgb(frames->Read(ep.frames[i].index));
-        if (rgb.rows != static_cast<int>(H) || rgb.cols != static_cast<int>(W)) {
-          throw Error(store.root().string(), e.name + " frame " + std::to_string(ep.frames[i].index),
-                      "frame size differs from the episode's " + std::to_string(W) + "x" + std::to_string(H));
-        }
-        WriteFrame(img.get(), i, idims, rgb.data, file, where);
-        if (i > 0) WriteFrame(nimg.get(), i - 1, idims, rgb.data, file, where);
-        if (i + 1 == N) WriteFrame(nimg.get(), i, idims, rgb.data, file, where);
-        if (maps) {
-          const float* m = ep.saliency.data() + i * H * W;
-          for (size_t p = 0; p < map8.size(); ++p) {
-            map8[p] = static_cast<uint8_t>(std::lround(255.f * std::clamp(m[p], 0.f, 1.f)));
+        const size_t nb = static_cast<size_t>(std::min<hsize_t>(kBatch, N - b0));
+        img_chunks.assign(nb, {});
+        map_chunks.assign(nb, {});
+        raw.assign(nb, cv::Mat());
+        std::string error;
+        auto work = [&](size_t worker, size_t workers) {
+          try {
+            auto frames = store.OpenFrames(e);  // one frame source per worker (not thread-safe)
+            for (size_t j = worker; j < nb; j += workers) {
+              const hsize_t i = b0 + j;
+              cv::Mat rgb = ToRgb(frames->Read(ep.frames[i].index));
+              if (rgb.rows != static_cast<int>(H) || rgb.cols != static_cast<int>(W)) {
+                throw Error(store.root().string(), e.name + " frame " + std::to_string(ep.frames[i].index),
+                            "frame size differs from the episode's " + std::to_string(W) + "x" + std::to_string(H));
+              }
+              std::vector<uint8_t> m8;
+              if (maps) {
+                m8.resize(map_bytes);
+                const float* m = ep.saliency.data() + i * H * W;
+                for (size_t p = 0; p < map_bytes; ++p) m8[p] = static_cast<uint8_t>(std::lround(255.f * std::clamp(m[p], 0.f, 1.f)));
+              }
+              if (gzip) {
+                img_chunks[j] = Deflate(rgb.data, frame_bytes, gzip);
+                if (maps) map_chunks[j] = Deflate(m8.data(), map_bytes, gzip);
+              } else {
+                raw[j] = rgb;
+                map_chunks[j] = std::move(m8);
+              }
+            }
+          } catch (const std::exception& ex) {
+            error = ex.what();
           }
-          WriteFrame(sal.get(), i, sdims, map8.data(), file, where);
-          if (i > 0) WriteFrame(nsal.get(), i - 1, sdims, map8.data(), file, where);
-          if (i + 1 == N) WriteFrame(nsal.get(), i, sdims, map8.data(), file, where);
+        };
+        std::thread helper(work, 1, 2);
+        work(0, 2);
+        helper.join();
+        if (!error.empty()) throw Error(file, where, error);
+        for (size_t j = 0; j < nb; ++j) {
+          const hsize_t i = b0 + j;
+          if (gzip) {
+            WriteChunk(img.get(), i, img_chunks[j], file, where);
+            if (i > 0) WriteChunk(nimg.get(), i - 1, img_chunks[j], file, where);
+            if (i + 1 == N) WriteChunk(nimg.get(), i, img_chunks[j], file, where);
+            if (maps) {
+              WriteChunk(sal.get(), i, map_chunks[j], file, where);
+              if (i > 0) WriteChunk(nsal.get(), i - 1, map_chunks[j], file, where);
+              if (i + 1 == N) WriteChunk(nsal.get(), i, map_chunks[j], file, where);
+            }
+          } else {
+            WriteFrame(img.get(), i, idims, raw[j].data, file, where);
+            if (i > 0) WriteFrame(nimg.get(), i - 1, idims, raw[j].data, file, where);
+            if (i + 1 == N) WriteFrame(nimg.get(), i, idims, raw[j].data, file, where);
+            if (maps) {
+              WriteFrame(sal.get(), i, sdims, map_chunks[j].data(), file, where);
+              if (i > 0) WriteFrame(nsal.get(), i - 1, sdims, map_chunks[j].data(), file, where);
+              if (i + 1 == N) WriteFrame(nsal.get(), i, sdims, map_chunks[j].data(), file, where);
+            }
+          }
+          ++done;
         }
-        ++done;
         if (progress) progress({"export", e.name, done, all, -1});
       }
     }

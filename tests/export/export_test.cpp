@@ -134,6 +134,17 @@ TEST_F(Export, RobomimicReadsBackAsRobomimicDoesAndRoundTrips) {
     if (!ids.empty()) EXPECT_GT(j["saliency_max"][demo].get<int>(), 200) << demo;
   }
 
+  // Uncompressed, contiguous: the same content.
+  const fs::path plain = dir_->path() / "rm-plain.hdf5";
+  ASSERT_EQ(RunCli({"export", p.string(), "--format", "robomimic", "--out", plain.string(), "--compress", "none",
+                    "--valid-share", "0.34", "--split-seed", "3", "--progress", "none"}).exit_code, 0);
+  const auto py2 = RunProgram(kPython, {std::string(AUTOFOCUS_SOURCE_DIR) + "/tests/export/check_robomimic.py", plain.string(), "image"});
+  ASSERT_EQ(py2.exit_code, 0) << py2.err;
+  const Json j2 = Json::parse(py2.out);
+  EXPECT_EQ(j2["first_pixel_sum"], j["first_pixel_sum"]);
+  EXPECT_EQ(j2["saliency_max"], j["saliency_max"]);
+  EXPECT_EQ(j2["masks"], j["masks"]);
+
   // Round trip: importing the export gives back the frames and actions (and the action names).
   const fs::path back = dir_->path() / "rm-back";
   const auto imp = RunCli({"import", "hdf5", out.string(), "--out", back.string()});
