@@ -123,6 +123,46 @@
             <numerusform></numerusform>
         </translation>
     </message>
+    <message>
+        <source>Export (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported %1 episode(s), %2 frame(s) as %3 to %4 in %5 s; %6 files, read back and checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; left out by curation: %1 episode(s), %2 frame(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export of %1 cancelled: nothing was written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export of %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the project (or its curated part) for other trainers and annotation tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a project first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another job is running</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>autofocus::CurationController</name>
@@ -383,6 +423,121 @@
     </message>
     <message>
         <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::ExportDialog</name>
+    <message>
+        <source>Export %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>robomimic HDF5 (robomimic, LIBERO, MimicGen, AutoFocus-IL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folders (frames, actions.csv, saliency PNG; re-importable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>COCO detection JSON (CVAT, FiftyOne, X-AnyLabeling)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MOTChallenge (CVAT, X-AnyLabeling)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CVAT for video 1.1 XML</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>YOLO (labels + data.yaml)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All episodes, as annotated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Curated: exclusions and edits applied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Current episode (%1), curated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Episodes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency maps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key-object points only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No saliency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Split seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>gzip (readable by any HDF5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace an existing destination</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HDF5 (*.hdf5 *.h5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -120,6 +120,46 @@
             <numerusform>%n 个子序列未决定：VLM 没有给出可用的回答，保留所有候选对象以供审查（时间轴上为红色）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Export (%1)</source>
+        <translation>导出（%1）</translation>
+    </message>
+    <message>
+        <source>Exported %1 episode(s), %2 frame(s) as %3 to %4 in %5 s; %6 files, read back and checked</source>
+        <translation>已将 %1 个片段、%2 帧导出为 %3 到 %4，用时 %5 秒；%6 个文件，已回读并检查</translation>
+    </message>
+    <message>
+        <source>; left out by curation: %1 episode(s), %2 frame(s)</source>
+        <translation>；因整理而排除：%1 个片段、%2 帧</translation>
+    </message>
+    <message>
+        <source>Export of %1 cancelled: nothing was written</source>
+        <translation>%1 的导出已取消：未写入任何内容</translation>
+    </message>
+    <message>
+        <source>Export of %1 failed: %2</source>
+        <translation>%1 的导出失败：%2</translation>
+    </message>
+    <message>
+        <source>&amp;Export...</source>
+        <translation>导出(&amp;E)...</translation>
+    </message>
+    <message>
+        <source>Export the project (or its curated part) for other trainers and annotation tools</source>
+        <translation>导出项目（或其整理后的部分），供其他训练程序和标注工具使用</translation>
+    </message>
+    <message>
+        <source>Open a project first</source>
+        <translation>请先打开项目</translation>
+    </message>
+    <message>
+        <source>Export: %1</source>
+        <translation>导出：%1</translation>
+    </message>
+    <message>
+        <source>Another job is running</source>
+        <translation>另一个任务正在运行</translation>
+    </message>
 </context>
 <context>
     <name>autofocus::CurationController</name>
@@ -379,6 +419,121 @@
     <message>
         <source>Review</source>
         <translation>复核</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::ExportDialog</name>
+    <message>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <source>robomimic HDF5 (robomimic, LIBERO, MimicGen, AutoFocus-IL)</source>
+        <translation>robomimic HDF5（robomimic、LIBERO、MimicGen、AutoFocus-IL）</translation>
+    </message>
+    <message>
+        <source>Folders (frames, actions.csv, saliency PNG; re-importable)</source>
+        <translation>文件夹（帧、actions.csv、显著性 PNG；可重新导入）</translation>
+    </message>
+    <message>
+        <source>COCO detection JSON (CVAT, FiftyOne, X-AnyLabeling)</source>
+        <translation>COCO 检测 JSON（CVAT、FiftyOne、X-AnyLabeling）</translation>
+    </message>
+    <message>
+        <source>MOTChallenge (CVAT, X-AnyLabeling)</source>
+        <translation>MOTChallenge（CVAT、X-AnyLabeling）</translation>
+    </message>
+    <message>
+        <source>CVAT for video 1.1 XML</source>
+        <translation>CVAT 视频 1.1 XML</translation>
+    </message>
+    <message>
+        <source>YOLO (labels + data.yaml)</source>
+        <translation>YOLO（标签 + data.yaml）</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>All episodes, as annotated</source>
+        <translation>所有片段，按标注原样</translation>
+    </message>
+    <message>
+        <source>Curated: exclusions and edits applied</source>
+        <translation>已整理：应用排除和编辑</translation>
+    </message>
+    <message>
+        <source>Current episode (%1), curated</source>
+        <translation>当前片段（%1），已整理</translation>
+    </message>
+    <message>
+        <source>Episodes</source>
+        <translation>片段</translation>
+    </message>
+    <message>
+        <source>Saliency maps</source>
+        <translation>显著性图</translation>
+    </message>
+    <message>
+        <source>Key-object points only</source>
+        <translation>仅关键对象点</translation>
+    </message>
+    <message>
+        <source>No saliency</source>
+        <translation>无显著性</translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation>显著性</translation>
+    </message>
+    <message>
+        <source>Split seed</source>
+        <translation>划分种子</translation>
+    </message>
+    <message>
+        <source>Validation share</source>
+        <translation>验证集比例</translation>
+    </message>
+    <message>
+        <source>gzip (readable by any HDF5)</source>
+        <translation>gzip（任何 HDF5 均可读取）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>压缩</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>目标位置</translation>
+    </message>
+    <message>
+        <source>Replace an existing destination</source>
+        <translation>替换已有的目标位置</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>HDF5 (*.hdf5 *.h5)</source>
+        <translation>HDF5 (*.hdf5 *.h5)</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,7 @@
 #include "widgets/curation_panel.h"
 #include "widgets/episode_table_model.h"
 #include "widgets/frame_view.h"
+#include "widgets/export_dialog.h"
 #include "widgets/log_model.h"
 #include "widgets/main_window.h"
 #include "widgets/runs_panel.h"
@@ -86,6 +87,8 @@ CurationUi InstallCuration(MainWindow* w) {
                    [log = ui.log](int severity, const QString& episode, const QString& text) {
                      log->Add(static_cast<LogModel::Severity>(severity), episode, text);
                    });
+
+  InstallExport(w, ui.log);  // File > Export...
 
   // What a run could not do on the opened episode goes to the log, not to a message box.
   QObject::connect(doc, &StudioDocument::episodeChanged, ui.log, [log = ui.log, doc] {

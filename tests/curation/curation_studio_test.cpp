@@ -21,6 +21,7 @@
 #include "widgets/curation_install.h"
 #include "widgets/curation_object_model.h"
 #include "widgets/curation_panel.h"
+#include "widgets/export_dialog.h"
 #include "widgets/frame_view.h"
 #include "widgets/log_model.h"
 #include "widgets/main_window.h"
@@ -165,6 +166,45 @@ TEST_F(CurationStudioTest, FailedFramesAndUndecidedSubsequencesAreLogged) {
       << ui.log->entries()[static_cast<size_t>(rows)].message.toStdString();
   EXPECT_NE(ui.log->entries()[static_cast<size_t>(rows)].message.indexOf("frame 3: no JSON list"), -1);
   EXPECT_NE(ui.log->entries()[static_cast<size_t>(rows) + 1].message.indexOf("1 sub-sequence(s) undecided"), -1);
+}
+
+// File > Export runs in the background with the window's progress bar; the summary lands in the
+// log and the result on disk; a curated export honours the journal the studio writes.
+TEST_F(CurationStudioTest, ExportRunsAsAJobAndLogsTheSummary) {
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(FreshProject("export")));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  const CurationUi ui = FindCurationUi(&w);
+  bool has_action = false;
+  for (QAction* a : w.allActions()) has_action = has_action || a->objectName() == "action_export";
+  EXPECT_TRUE(has_action);
+  ASSERT_TRUE(ui.controller->Push(MakeExcludeFramesEdit("episode_000", {0, 1}, true)));
+  ExportOptions o;
+  o.format = "coco";
+  o.curated = true;
+  o.out = dir_->path() / "studio-coco";
+  const int rows = ui.log->rowCount();
+  StudioJob* job = StartExport(&w, ui.log, o);
+  ASSERT_NE(job, nullptr);
+  bool ok = false;
+  QObject::connect(job, &StudioJob::finished, [&](bool success, bool, const QString&) { ok = success; });
+  job->Wait();
+  QCoreApplication::processEvents();
+  QCoreApplication::processEvents();
+  EXPECT_TRUE(ok);
+  ASSERT_GT(ui.log->rowCount(), rows);
+  const QString msg = ui.log->entries().back().message;
+  EXPECT_NE(msg.indexOf("Exported 2 episode(s), 58 frame(s) as coco"), -1) << msg.toStdString();
+  EXPECT_NE(msg.indexOf("left out by curation: 0 episode(s), 2 frame(s)"), -1) << msg.toStdString();
+  EXPECT_TRUE(fs::exists(o.out / "annotations.json"));
+  // A second export to the same place is refused and logged as an error.
+  StudioJob* again = StartExport(&w, ui.log, o);
+  ASSERT_NE(again, nullptr);
+  again->Wait();
+  QCoreApplication::processEvents();
+  QCoreApplication::processEvents();
+  EXPECT_EQ(ui.log->entries().back().severity, LogModel::kError);
+  EXPECT_NE(ui.log->entries().back().message.indexOf("already exists"), -1);
 }
 
 // Dragging inside the selected box in the frame view moves it by the dragged image offset as
