@@ -131,7 +131,9 @@ TEST_F(Export, RobomimicReadsBackAsRobomimicDoesAndRoundTrips) {
       for (const Json& o : fr["objects"]) ids.insert(o["id"].get<int>());
     }
     EXPECT_EQ(j["key_ids"][demo].get<std::vector<int>>(), std::vector<int>(ids.begin(), ids.end())) << demo;
-    if (!ids.empty()) EXPECT_GT(j["saliency_max"][demo].get<int>(), 200) << demo;
+    if (!ids.empty()) {
+      EXPECT_GT(j["saliency_max"][demo].get<int>(), 200) << demo;
+    }
   }
 
   // Uncompressed, contiguous: the same content.

@@ -204,7 +204,9 @@ TEST(PipelineE2E, GarbageKeyObjectAnswersLeaveSubsequencesUndecidedNotTheEpisode
   ASSERT_EQ(keys2["segments"].size(), good["segments"].size());
   for (size_t i = 0; i < keys2["segments"].size(); ++i) {
     EXPECT_EQ(keys2["segments"][i]["status"], i == 1 ? "undecided" : "ok") << i;
-    if (i != 1) EXPECT_EQ(keys2["segments"][i]["key_ids"], good["segments"][i]["key_ids"]) << i;
+    if (i != 1) {
+      EXPECT_EQ(keys2["segments"][i]["key_ids"], good["segments"][i]["key_ids"]) << i;
+    }
   }
 }
 
