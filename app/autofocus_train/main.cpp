@@ -41,7 +41,13 @@ int main(int argc, char** argv) {
   Flags f;
   CLI::App app{"Train a saliency-regularised behaviour-cloning policy on a project (docs/training.md)"};
   app.name("autofocus train");
-  app.add_option("PROJECT", f.project, "Project directory")->required();
+  app.add_option("PROJECT", f.project, "Project directory");
+  bool benchmark = false;
+  int bench_steps = 3;
+  app.add_flag("--benchmark", benchmark,
+               "Time training steps on random data (GABRIL CNN, --batch default 64, --input-size "
+               "default 180x320) for each regulariser; one JSON line each");
+  app.add_option("--benchmark-steps", bench_steps, "Steps timed per regulariser (default 3)");
   app.add_option("--preset", f.preset, "Start from a preset: paper-carla | quick");
   app.add_option("--config", f.config, "JSON file with training options (after the preset, before flags)");
   app.add_option("--resume", f.resume, "Continue run NAME from its last checkpoint (its stored options apply)");
@@ -73,8 +79,24 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (!benchmark && f.project.empty()) {
+    std::cerr << "error: PROJECT is required\nRun with --help for more information.\n";
+    return 2;
+  }
 
   try {
+    if (benchmark) {
+      int h = 180, w = 320;
+      if (!f.input_size.empty() && !ParseInputSize(f.input_size, &h, &w)) {
+        throw Error("", "--input-size", "expected HxW, got \"" + f.input_size + "\"");
+      }
+      for (const char* reg : {"none", "gabril_mse", "l1_outside", "l1_outside_naive"}) {
+        const Json j = BenchmarkTrainingStep(reg, f.batch.value_or(64), h, w, bench_steps, f.threads.value_or(0));
+        std::printf("%s\n", j.dump().c_str());
+        std::fflush(stdout);
+      }
+      return 0;
+    }
     TrainOptions o;
     if (!f.preset.empty()) o = TrainOptions::Preset(f.preset);
     if (!f.config.empty()) {

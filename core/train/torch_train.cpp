@@ -306,6 +306,36 @@ int64_t CountParameters(GabrilCnn& model) {
   return n;
 }
 
+Json BenchmarkTrainingStep(const std::string& regularizer, int batch, int height, int width, int steps,
+                           int threads) {
+  if (threads > 0) torch::set_num_threads(threads);
+  torch::manual_seed(1);
+  GabrilCnn model(2, height, width, 7);
+  model->Initialise();
+  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(5e-4));
+  // Random data at the requested shapes: the benchmark times the step, not the loader.
+  auto obs = torch::rand({batch, 2, height, width});
+  auto act = torch::rand({batch, 7});
+  auto target = torch::rand({batch, height, width});
+  auto step = [&] {
+    opt.zero_grad();
+    auto z = model->Encode(obs);
+    auto loss = torch::mse_loss(model->Head(z), act);
+    if (regularizer == "gabril_mse") loss = loss + 10 * GabrilMsePerSample(z, target, 50).mean();
+    if (regularizer == "l1_outside") loss = loss + 10 * L1OutsidePerSample(z, target).mean();
+    if (regularizer == "l1_outside_naive") loss = loss + 10 * L1OutsideNaivePerSample(z, target).mean();
+    loss.backward();
+    opt.step();
+  };
+  step();  // warm-up: first-touch allocations and OpenBLAS thread start
+  const auto t0 = Clock::now();
+  for (int i = 0; i < steps; ++i) step();
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / std::max(1, steps);
+  return {{"regularizer", regularizer}, {"ms_per_step", ms}, {"data_wait", 0.0}, {"batch", batch},
+          {"input", std::to_string(height) + "x" + std::to_string(width)}, {"steps", steps},
+          {"threads", torch::get_num_threads()}};
+}
+
 TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions& options_in,
                         const std::string& resume, const ProgressCallback& progress, const StopCheck& stop,
                         const MetricsCallback& metrics_cb) {
@@ -372,6 +402,8 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
                       {"feature_shape", {64, GabrilFeatureSize(o.input_height, o.input_width).first,
                                          GabrilFeatureSize(o.input_height, o.input_width).second}}}},
            {"action_names", data.action_names()},
+           {"baseline", {{"val_bc_mean_action", data.MeanActionValidationMse() >= 0
+                                                      ? Json(data.MeanActionValidationMse()) : Json(nullptr)}}},
            {"code_version", "autofocus 0.1.0"},
            {"torch_version", TORCH_VERSION},
            {"created", NowIso8601()},

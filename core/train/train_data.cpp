@@ -166,6 +166,22 @@ Json TrainDataset::Fingerprint() const {
   return {{"episodes", eps}, {"sha256", Sha256Hex(all)}, {"saliency", saliency_.ToJson()}};
 }
 
+double TrainDataset::MeanActionValidationMse() const {
+  if (val_.empty()) return -1;
+  std::vector<double> mean(static_cast<size_t>(num_actions_), 0.0);
+  for (const auto& s : train_) {
+    const auto& a = episodes_[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
+    for (size_t i = 0; i < a.size(); ++i) mean[i] += a[i];
+  }
+  for (double& m : mean) m /= static_cast<double>(train_.size());
+  double sum = 0;
+  for (const auto& s : val_) {
+    const auto& a = episodes_[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
+    for (size_t i = 0; i < a.size(); ++i) sum += (a[i] - mean[i]) * (a[i] - mean[i]);
+  }
+  return sum / (static_cast<double>(val_.size()) * num_actions_);
+}
+
 struct BatchReader::Impl {
   const TrainDataset& data;
   std::map<int, std::unique_ptr<FrameSource>> sources;  // a few open episodes
@@ -284,19 +300,19 @@ void BatchStream::Work() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || next_fill_ >= num_batches_ || next_fill_ < next_take_ + depth_; });
-      if (stopping_ || next_fill_ >= num_batches_ || !error_.empty()) return;
+      if (stopping_ || next_fill_ >= num_batches_ || error_) return;
       k = next_fill_++;
     }
     TrainBatch b;
-    std::string err;
+    std::exception_ptr err;
     try {
       reader.Fill(samples_, order_, k * batch_, std::min(batch_, n - k * batch_), &b);
-    } catch (const std::exception& e) {
-      err = e.what();
+    } catch (...) {
+      err = std::current_exception();  // rethrown on the training thread with its type intact
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (!err.empty() && error_.empty()) error_ = err;
+      if (err && !error_) error_ = err;
       ready_.emplace(k, std::move(b));
     }
     cv_.notify_all();
@@ -306,8 +322,8 @@ void BatchStream::Work() {
 bool BatchStream::Next(TrainBatch* out) {
   std::unique_lock<std::mutex> lock(mu_);
   if (next_take_ >= num_batches_) return false;
-  cv_.wait(lock, [&] { return !error_.empty() || ready_.count(next_take_); });
-  if (!error_.empty()) throw Error("", "batch", error_);
+  cv_.wait(lock, [&] { return error_ || ready_.count(next_take_); });
+  if (error_) std::rethrow_exception(error_);
   *out = std::move(ready_[next_take_]);
   ready_.erase(next_take_);
   ++next_take_;

@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -76,6 +77,9 @@ class TrainDataset {
   Json Fingerprint() const;
   // The split as JSON: {"train":[names], "validation":[names], "seed":S}.
   Json SplitJson() const;
+  // Validation MSE of always predicting the mean training action (the baseline a policy has
+  // to beat); < 0 without a validation split.
+  double MeanActionValidationMse() const;
   // Frames left out by curation (excluded episodes count all their frames).
   int64_t excluded_frames() const { return excluded_frames_; }
 
@@ -125,7 +129,7 @@ class BatchStream {
   std::vector<size_t> order_;
   size_t batch_, num_batches_, next_fill_, next_take_, depth_;
   std::map<size_t, TrainBatch> ready_;
-  std::string error_;
+  std::exception_ptr error_;  // the first worker failure, rethrown by Next()
   bool stopping_ = false;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -36,4 +36,10 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
                         const std::string& resume = "", const ProgressCallback& progress = {},
                         const StopCheck& stop = {}, const MetricsCallback& metrics = {});
 
+// Times `steps` optimiser steps (after one warm-up) of the GABRIL CNN on random data, 2 stacked
+// frames, 7 actions: regularizer none | gabril_mse | l1_outside | l1_outside_naive (the paper's
+// L1 computed at input resolution). Returns {"regularizer","ms_per_step","data_wait",...}.
+Json BenchmarkTrainingStep(const std::string& regularizer, int batch, int height, int width, int steps,
+                           int threads);
+
 }  // namespace autofocus

@@ -2,6 +2,9 @@
 // the fraction mask, the dataset, a tiny run, resume equality, policy export (C++ and Python)
 // and the CLI. Inputs are small so the suite runs in seconds.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -395,6 +398,49 @@ TEST(TrainCli, TrainExecsTheTrainingProgramAndRunsListsIt) {
   const auto table = RunCli({"runs", SampleProject().string()});
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.out.find("cli"), std::string::npos);
+}
+
+TEST(TrainCli, SigtermStopsWithACheckpointAndResumeCompletes) {
+  const std::string program = std::filesystem::path(AUTOFOCUS_CLI_PATH).parent_path() / "autofocus-train";
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    const std::string project = SampleProject().string();
+    execl(program.c_str(), program.c_str(), project.c_str(), "--name", "signalled", "--epochs", "10", "--batch", "20",
+          "--input-size", "72x128", "--threads", "1", "--regularizer", "none", "--progress", "json",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  // Wait for the first progress line (the loop is running), then ask it to stop.
+  std::string text;
+  char buf[256];
+  while (text.find("\"stage\"") == std::string::npos) {
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  kill(pid, SIGTERM);
+  while (read(out[0], buf, sizeof buf) > 0) {
+  }
+  close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << text;
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+  const auto dir = RunDirectory(SampleProject(), "signalled");
+  const Json run = LoadJsonFile(dir / "run.json");
+  EXPECT_EQ(run["status"], "stopped");
+  EXPECT_TRUE(std::filesystem::exists(dir / "last.ckpt"));
+  EXPECT_LT(run["steps"].get<int>(), 20);
+  const auto r = RunCli({"train", SampleProject().string(), "--resume", "signalled", "--progress", "none"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(LoadJsonFile(dir / "run.json")["status"], "completed");
+  EXPECT_EQ(LoadJsonFile(dir / "run.json")["steps"], 20);
 }
 
 }  // namespace
