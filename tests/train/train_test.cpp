@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include "core/base/error.h"
@@ -398,6 +399,16 @@ TEST(TrainCli, TrainExecsTheTrainingProgramAndRunsListsIt) {
   const auto table = RunCli({"runs", SampleProject().string()});
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.out.find("cli"), std::string::npos);
+}
+
+TEST(TrainCli, RunsListingDoesNotLoadTorch) {
+  ::setenv("LD_DEBUG", "libs", 1);
+  const auto r = RunCli({"runs", SampleProject().string(), "--json"});
+  ::unsetenv("LD_DEBUG");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("calling init"), std::string::npos) << "LD_DEBUG printed nothing";
+  EXPECT_EQ(r.err.find("libtorch"), std::string::npos);
+  EXPECT_EQ(r.err.find("libc10"), std::string::npos);
 }
 
 TEST(TrainCli, SigtermStopsWithACheckpointAndResumeCompletes) {
