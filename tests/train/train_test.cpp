@@ -413,6 +413,7 @@ TEST(TrainCli, RunsListingDoesNotLoadTorch) {
 
 TEST(TrainCli, SigtermStopsWithACheckpointAndResumeCompletes) {
   const std::string program = std::filesystem::path(AUTOFOCUS_CLI_PATH).parent_path() / "autofocus-train";
+  const std::string project = SampleProject().string();  // before fork: the child only execs
   int out[2];
   ASSERT_EQ(pipe(out), 0);
   const pid_t pid = fork();
@@ -420,7 +421,6 @@ TEST(TrainCli, SigtermStopsWithACheckpointAndResumeCompletes) {
   if (pid == 0) {
     dup2(out[1], 1);
     close(out[0]);
-    const std::string project = SampleProject().string();
     execl(program.c_str(), program.c_str(), project.c_str(), "--name", "signalled", "--epochs", "10", "--batch", "20",
           "--input-size", "72x128", "--threads", "1", "--regularizer", "none", "--progress", "json",
           static_cast<char*>(nullptr));
