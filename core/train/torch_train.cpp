@@ -365,8 +365,6 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
   }
   if (o.threads > 0) torch::set_num_threads(o.threads);
   TrainDataset data(project, o);
-  const TrainOptions& opt_ref = data.options();
-  (void)opt_ref;
 
   // Initialisation is the only use of torch's RNG: seeding here makes a run reproducible, and
   // a resumed run overwrites the parameters from the checkpoint anyway.
