@@ -1,0 +1,335 @@
+#include "core/train/train_data.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/base/hash.h"
+#include "core/curation/curation_state.h"
+#include "core/pipeline/pipeline.h"
+#include "core/saliency/saliency_renderer.h"
+
+namespace autofocus {
+namespace {
+
+uint64_t SplitMix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// A uniform double in [0, 1) from the top 53 bits.
+double Unit(uint64_t x) { return static_cast<double>(x >> 11) * (1.0 / 9007199254740992.0); }
+
+}  // namespace
+
+uint64_t HashMix(uint64_t seed, const std::string& text, int64_t value) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  return SplitMix(SplitMix(seed ^ h) ^ static_cast<uint64_t>(value));
+}
+
+bool FractionMaskKeeps(uint64_t seed, double fraction, const std::string& unit,
+                       const std::string& episode, int frame) {
+  if (fraction >= 1) return true;
+  if (fraction <= 0) return false;
+  // A per-sample hash (not a shuffle) so the mask of a frame does not depend on the split or
+  // on which other episodes the project holds.
+  const int64_t key = unit == "episode" ? -1 : frame;
+  return Unit(HashMix(seed ^ 0xf5ac7u, episode, key)) < fraction;
+}
+
+std::vector<size_t> SeededPermutation(size_t n, uint64_t seed) {
+  std::vector<size_t> p(n);
+  for (size_t i = 0; i < n; ++i) p[i] = i;
+  uint64_t s = SplitMix(seed);
+  for (size_t i = n; i > 1; --i) {
+    s = SplitMix(s);
+    const size_t j = static_cast<size_t>(s % i);  // modulo bias is irrelevant for shuffling
+    std::swap(p[i - 1], p[j]);
+  }
+  return p;
+}
+
+TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOptions& options)
+    : store_(ProjectStore::Open(project)), options_(options) {
+  options_.Check();
+  const ProjectInfo& info = store_.info();
+  const std::string project_file = (store_.root() / "project.json").string();
+  if (info.action_spec.kind != ActionSpec::Kind::kContinuous) {
+    throw Error(project_file, "action_spec", "behaviour cloning with MSE needs continuous actions");
+  }
+  num_actions_ = static_cast<int>(info.action_spec.dims.size());
+  if (info.settings.contains("saliency")) {
+    saliency_ = SaliencyOptions::FromJson(info.settings["saliency"], project_file, "settings.saliency");
+  }
+  saliency_.output_width = options_.input_width;
+  saliency_.output_height = options_.input_height;
+
+  for (const auto& entry : info.episodes) {
+    TrainEpisode te;
+    te.name = entry.name;
+    te.episode = store_.LoadEpisode(entry.name);
+    const std::string ep_file = store_.EpisodeDir(entry.name).string() + "/episode.json";
+    const int T = te.episode.num_frames;
+    if (static_cast<int>(te.episode.actions.size()) != T) {
+      throw Error(ep_file, "actions", "has " + std::to_string(te.episode.actions.size()) + " rows for " +
+                                          std::to_string(T) + " frames");
+    }
+    for (int t = 0; t < T; ++t) {
+      if (static_cast<int>(te.episode.actions[static_cast<size_t>(t)].size()) != num_actions_) {
+        throw Error(ep_file, "actions[" + std::to_string(t) + "]",
+                    "has " + std::to_string(te.episode.actions[static_cast<size_t>(t)].size()) +
+                        " values, the action spec " + std::to_string(num_actions_));
+      }
+    }
+    // Curation: a baked key_objects.json carries the exclusions (unbaked journal edits are
+    // not seen here; bake first).
+    std::vector<int> excluded;
+    if (store_.HasArtifact(entry.name, "key_objects")) {
+      const CurationState cs = LoadCurationState(store_, entry.name);
+      if (cs.episode_excluded) {
+        excluded_episodes_.push_back(entry.name);
+        excluded_frames_ += T;
+        continue;
+      }
+      excluded = cs.excluded_frames;
+    }
+    if (options_.target == "vlm") {
+      if (!store_.HasArtifact(entry.name, "key_objects")) {
+        throw Error(store_.ArtifactPath(entry.name, "key_objects").string(), "",
+                    "missing: the vlm target needs the pipeline's key objects (run `autofocus run` "
+                    "first, or use --target none)");
+      }
+      for (const auto& frame : LoadKeyBoxes(store_, entry.name)) {
+        std::vector<Box> boxes;
+        for (const auto& d : frame) boxes.push_back(d.box);
+        te.key_boxes.push_back(std::move(boxes));
+      }
+      te.key_boxes.resize(static_cast<size_t>(T));
+    }
+    excluded_frames_ += static_cast<int64_t>(excluded.size());
+    te.episode.metadata["__excluded"] = excluded;  // consumed below, never written back
+    episodes_.push_back(std::move(te));
+  }
+  if (episodes_.empty()) throw Error(project_file, "episodes", "no episode left to train on");
+
+  // Split by episode: a seeded permutation of the kept episodes; the first share validates.
+  const size_t n = episodes_.size();
+  size_t n_val = static_cast<size_t>(std::lround(options_.val_fraction * static_cast<double>(n)));
+  if (options_.val_fraction > 0 && n_val == 0 && n >= 2) n_val = 1;
+  if (n_val >= n) n_val = n - 1;
+  const auto perm = SeededPermutation(n, options_.seed ^ 0x5917u);
+  for (size_t i = 0; i < n_val; ++i) episodes_[perm[i]].validation = true;
+
+  for (size_t e = 0; e < n; ++e) {
+    TrainEpisode& te = episodes_[e];
+    const std::vector<int> excluded = te.episode.metadata["__excluded"].get<std::vector<int>>();
+    te.episode.metadata.erase("__excluded");
+    for (int t = 0; t < te.episode.num_frames; ++t) {
+      if (std::binary_search(excluded.begin(), excluded.end(), t)) continue;
+      TrainSample s;
+      s.episode = static_cast<int>(e);
+      s.frame = t;
+      s.regularised = FractionMaskKeeps(options_.seed, options_.fraction, options_.fraction_unit, te.name, t);
+      (te.validation ? val_ : train_).push_back(s);
+    }
+  }
+  if (train_.empty()) throw Error(project_file, "episodes", "the training split has no frame");
+}
+
+std::vector<std::string> TrainDataset::action_names() const { return store_.info().action_spec.Names(); }
+
+Json TrainDataset::SplitJson() const {
+  Json train = Json::array(), val = Json::array();
+  for (const auto& e : episodes_) (e.validation ? val : train).push_back(e.name);
+  return {{"train", train}, {"validation", val}, {"seed", options_.seed},
+          {"excluded_episodes", excluded_episodes_}, {"excluded_frames", excluded_frames_}};
+}
+
+Json TrainDataset::Fingerprint() const {
+  Json eps = Json::array();
+  std::string all;
+  for (const auto& e : episodes_) {
+    Json j = {{"name", e.name}, {"frames", e.episode.num_frames}, {"validation", e.validation}};
+    const auto ep_json = store_.EpisodeDir(e.name) / "episode.json";
+    j["episode_sha256"] = Sha256Hex(ReadFile(ep_json));
+    if (store_.HasArtifact(e.name, "key_objects")) {
+      j["key_objects_sha256"] = Sha256Hex(ReadFile(store_.ArtifactPath(e.name, "key_objects")));
+    }
+    all += j.dump();
+    eps.push_back(std::move(j));
+  }
+  return {{"episodes", eps}, {"sha256", Sha256Hex(all)}, {"saliency", saliency_.ToJson()}};
+}
+
+double TrainDataset::MeanActionValidationMse() const {
+  if (val_.empty()) return -1;
+  std::vector<double> mean(static_cast<size_t>(num_actions_), 0.0);
+  for (const auto& s : train_) {
+    const auto& a = episodes_[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
+    for (size_t i = 0; i < a.size(); ++i) mean[i] += a[i];
+  }
+  for (double& m : mean) m /= static_cast<double>(train_.size());
+  double sum = 0;
+  for (const auto& s : val_) {
+    const auto& a = episodes_[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
+    for (size_t i = 0; i < a.size(); ++i) sum += (a[i] - mean[i]) * (a[i] - mean[i]);
+  }
+  return sum / (static_cast<double>(val_.size()) * num_actions_);
+}
+
+struct BatchReader::Impl {
+  const TrainDataset& data;
+  std::map<int, std::unique_ptr<FrameSource>> sources;  // a few open episodes
+  std::map<int, std::unique_ptr<SaliencyRenderer>> renderers;  // per image size of an episode
+  std::vector<float> scratch;
+
+  explicit Impl(const TrainDataset& d) : data(d) {}
+
+  FrameSource& Source(int e) {
+    auto it = sources.find(e);
+    if (it != sources.end()) return *it->second;
+    // Random access jumps between episodes: keep a handful open (video/HDF5 handles are costly
+    // to reopen, image lists are cheap) but never all of them.
+    if (sources.size() >= 8) sources.erase(sources.begin());
+    auto src = data.store().OpenFrames(data.episodes()[static_cast<size_t>(e)].episode);
+    return *sources.emplace(e, std::move(src)).first->second;
+  }
+
+  // Frame t of episode e resized to the input, channels written to out (C order planes).
+  void Frame(int e, int t, float* out) {
+    const TrainOptions& o = data.options();
+    cv::Mat bgr = Source(e).Read(t);
+    cv::Mat f;
+    bgr.convertTo(f, CV_32FC3, 1.0 / 255.0);
+    cv::Mat r;
+    if (f.cols != o.input_width || f.rows != o.input_height) {
+      // INTER_AREA averages pixels when shrinking (no aliasing); bilinear when enlarging.
+      const bool shrink = f.cols > o.input_width;
+      cv::resize(f, r, cv::Size(o.input_width, o.input_height), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+    } else {
+      r = f;
+    }
+    const size_t hw = static_cast<size_t>(o.input_width) * static_cast<size_t>(o.input_height);
+    for (int y = 0; y < r.rows; ++y) {
+      const cv::Vec3f* row = r.ptr<cv::Vec3f>(y);
+      for (int x = 0; x < r.cols; ++x) {
+        const size_t i = static_cast<size_t>(y) * static_cast<size_t>(r.cols) + static_cast<size_t>(x);
+        const cv::Vec3f& p = row[x];  // B, G, R
+        if (o.grayscale) {
+          out[i] = 0.299f * p[2] + 0.587f * p[1] + 0.114f * p[0];  // ITU-R BT.601 luma
+        } else {
+          out[i] = p[2];
+          out[hw + i] = p[1];
+          out[2 * hw + i] = p[0];
+        }
+      }
+    }
+  }
+
+  void Target(int e, int t, float* out) {
+    const TrainEpisode& te = data.episodes()[static_cast<size_t>(e)];
+    const int key = te.episode.width * 100000 + te.episode.height;
+    auto it = renderers.find(key);
+    if (it == renderers.end()) {
+      it = renderers.emplace(key, std::make_unique<SaliencyRenderer>(data.saliency(), te.episode.width,
+                                                                     te.episode.height)).first;
+    }
+    it->second->RenderFrame(te.key_boxes, static_cast<size_t>(t), out);
+  }
+};
+
+BatchReader::BatchReader(const TrainDataset& data) : impl_(std::make_unique<Impl>(data)) {}
+BatchReader::~BatchReader() = default;
+
+void BatchReader::Fill(const std::vector<TrainSample>& samples, const std::vector<size_t>& order, size_t begin,
+                       size_t count, TrainBatch* out) {
+  const TrainOptions& o = impl_->data.options();
+  const int A = impl_->data.num_actions();
+  const size_t hw = static_cast<size_t>(o.input_width) * static_cast<size_t>(o.input_height);
+  const size_t per_frame = hw * (o.grayscale ? 1u : 3u);
+  const size_t per_obs = per_frame * static_cast<size_t>(o.stack);
+  out->n = static_cast<int>(count);
+  out->obs.assign(count * per_obs, 0.f);
+  out->actions.assign(count * static_cast<size_t>(A), 0.f);
+  out->target.assign(count * hw, 0.f);
+  out->reg_mask.assign(count, 0.f);
+  for (size_t b = 0; b < count; ++b) {
+    const size_t idx = order.empty() ? begin + b : order[begin + b];
+    const TrainSample& s = samples[idx];
+    // Oldest frame first; before the start of the episode the first frame is repeated.
+    for (int k = 0; k < o.stack; ++k) {
+      const int t = std::max(0, s.frame - (o.stack - 1 - k));
+      impl_->Frame(s.episode, t, out->obs.data() + b * per_obs + static_cast<size_t>(k) * per_frame);
+    }
+    const auto& a = impl_->data.episodes()[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
+    std::copy(a.begin(), a.end(), out->actions.begin() + static_cast<long>(b * static_cast<size_t>(A)));
+    if (o.target == "vlm") impl_->Target(s.episode, s.frame, out->target.data() + b * hw);
+    out->reg_mask[b] = (o.regularizer != "none" && s.regularised) ? 1.f : 0.f;
+  }
+}
+
+BatchStream::BatchStream(const TrainDataset& data, const std::vector<TrainSample>& samples, std::vector<size_t> order,
+                         int batch, int workers, size_t first_batch, size_t depth)
+    : data_(data), samples_(samples), order_(std::move(order)), batch_(static_cast<size_t>(batch)),
+      depth_(std::max<size_t>(1, depth)) {
+  const size_t n = order_.empty() ? samples_.size() : order_.size();
+  num_batches_ = (n + batch_ - 1) / batch_;
+  next_fill_ = next_take_ = std::min(first_batch, num_batches_);
+  for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
+}
+
+BatchStream::~BatchStream() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void BatchStream::Work() {
+  BatchReader reader(data_);
+  const size_t n = order_.empty() ? samples_.size() : order_.size();
+  for (;;) {
+    size_t k;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || next_fill_ >= num_batches_ || next_fill_ < next_take_ + depth_; });
+      if (stopping_ || next_fill_ >= num_batches_ || error_) return;
+      k = next_fill_++;
+    }
+    TrainBatch b;
+    std::exception_ptr err;
+    try {
+      reader.Fill(samples_, order_, k * batch_, std::min(batch_, n - k * batch_), &b);
+    } catch (...) {
+      err = std::current_exception();  // rethrown on the training thread with its type intact
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (err && !error_) error_ = err;
+      ready_.emplace(k, std::move(b));
+    }
+    cv_.notify_all();
+  }
+}
+
+bool BatchStream::Next(TrainBatch* out) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (next_take_ >= num_batches_) return false;
+  cv_.wait(lock, [&] { return error_ || ready_.count(next_take_); });
+  if (error_) std::rethrow_exception(error_);
+  *out = std::move(ready_[next_take_]);
+  ready_.erase(next_take_);
+  ++next_take_;
+  lock.unlock();
+  cv_.notify_all();
+  return true;
+}
+
+}  // namespace autofocus

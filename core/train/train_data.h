@@ -1,0 +1,139 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/base/geometry.h"
+#include "core/base/json_io.h"
+#include "core/dataset/project_store.h"
+#include "core/saliency/saliency_options.h"
+#include "core/train/train_options.h"
+
+namespace autofocus {
+
+// One training sample: frame `frame` of episode `episode` (index into TrainDataset episodes).
+struct TrainSample {
+  int episode = 0;          // index into TrainDataset::episodes()
+  int frame = 0;            // frame index within the episode
+  bool regularised = true;  // whether the regulariser sees this sample (fraction mask)
+};
+
+// One episode as the dataset keeps it: actions and key boxes (small), never frames.
+struct TrainEpisode {
+  std::string name;                           // episode name
+  Episode episode;                            // episode.json (frames are read lazily)
+  std::vector<std::vector<Box>> key_boxes;    // per frame, the key boxes (vlm target)
+  bool validation = false;                    // in the validation split
+};
+
+// A batch in C order: obs [n, C, H, W] in [0,1], actions [n, A], target [n, H, W] in [0,1],
+// reg_mask [n] (1 = the regulariser sees the sample).
+struct TrainBatch {
+  int n = 0;                     // samples in the batch
+  std::vector<float> obs;        // n x C x H x W
+  std::vector<float> actions;    // n x A
+  std::vector<float> target;     // n x H x W (zeros when the target is "none")
+  std::vector<float> reg_mask;   // n, 0 or 1
+};
+
+// Deterministic 64-bit mix of a seed and a string plus an integer (splitmix64 over FNV-1a).
+uint64_t HashMix(uint64_t seed, const std::string& text, int64_t value);
+// Whether frame `frame` of `episode` is regularised under the seeded fraction mask.
+bool FractionMaskKeeps(uint64_t seed, double fraction, const std::string& unit,
+                       const std::string& episode, int frame);
+// A seeded permutation of 0..n-1 (Fisher-Yates with splitmix64; same on every platform).
+std::vector<size_t> SeededPermutation(size_t n, uint64_t seed);
+
+// The training data of a project: episodes minus curation exclusions, split by episode
+// (seeded), expert actions and VLM target maps rendered on the fly from the key boxes with the
+// project's saliency parameters. Holds no frames: batches are read from the frame sources.
+class TrainDataset {
+ public:
+  // Opens the project; throws Error naming the file for a missing project, a project with no
+  // usable episode, actions of the wrong length or missing key_objects.json (vlm target).
+  TrainDataset(const std::filesystem::path& project, const TrainOptions& options);
+
+  const ProjectStore& store() const { return store_; }
+  const TrainOptions& options() const { return options_; }
+  // Episodes kept (curation-excluded ones are dropped), in project order.
+  const std::vector<TrainEpisode>& episodes() const { return episodes_; }
+  // Samples of the training and validation split, in episode/frame order.
+  const std::vector<TrainSample>& train_samples() const { return train_; }
+  const std::vector<TrainSample>& val_samples() const { return val_; }
+  // Number of action dimensions A and their names.
+  int num_actions() const { return num_actions_; }
+  std::vector<std::string> action_names() const;
+  // Saliency parameters used for the vlm target (project settings.saliency, else defaults).
+  const SaliencyOptions& saliency() const { return saliency_; }
+  // Episode list (with split) + sha256 of every episode.json and key_objects.json used.
+  Json Fingerprint() const;
+  // The split as JSON: {"train":[names], "validation":[names], "seed":S}.
+  Json SplitJson() const;
+  // Validation MSE of always predicting the mean training action (the baseline a policy has
+  // to beat); < 0 without a validation split.
+  double MeanActionValidationMse() const;
+  // Frames left out by curation (excluded episodes count all their frames).
+  int64_t excluded_frames() const { return excluded_frames_; }
+
+ private:
+  ProjectStore store_;
+  TrainOptions options_;
+  SaliencyOptions saliency_;
+  std::vector<TrainEpisode> episodes_;
+  std::vector<TrainSample> train_, val_;
+  std::vector<std::string> excluded_episodes_;
+  int64_t excluded_frames_ = 0;
+  int num_actions_ = 0;
+};
+
+// Reads batches for one thread: keeps a few frame sources open and a saliency renderer.
+class BatchReader {
+ public:
+  explicit BatchReader(const TrainDataset& data);
+  ~BatchReader();
+  // Fills `out` with samples[order[begin .. begin+count)] (order empty = identity).
+  void Fill(const std::vector<TrainSample>& samples, const std::vector<size_t>& order, size_t begin,
+            size_t count, TrainBatch* out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Streams the batches of one pass in a fixed order on background threads, at most `depth`
+// batches ahead (bounded memory); the content depends only on the order, not on the threads.
+class BatchStream {
+ public:
+  // `first_batch` skips the batches before it (resume mid-epoch).
+  BatchStream(const TrainDataset& data, const std::vector<TrainSample>& samples,
+              std::vector<size_t> order, int batch, int workers, size_t first_batch = 0,
+              size_t depth = 2);
+  ~BatchStream();
+  // Total batches of the pass (including skipped ones).
+  size_t num_batches() const { return num_batches_; }
+  // The next batch in order; false at the end. Rethrows a worker's error.
+  bool Next(TrainBatch* out);
+
+ private:
+  void Work();
+  const TrainDataset& data_;
+  const std::vector<TrainSample>& samples_;
+  std::vector<size_t> order_;
+  size_t batch_, num_batches_, next_fill_, next_take_, depth_;
+  std::map<size_t, TrainBatch> ready_;
+  std::exception_ptr error_;  // the first worker failure, rethrown by Next()
+  bool stopping_ = false;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace autofocus
