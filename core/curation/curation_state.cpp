@@ -167,6 +167,20 @@ CurationState CurationStateFromJson(const std::string& episode, int num_frames, 
       s.tracked = FramesFromJson(curation.at("tracked"), "detections", num_frames, file);
     } else {
       s.tracked = FramesFromJson(tracks_result.value("frames", Json::array()), "detections", num_frames, file);
+      // Key boxes the key-object stage added beyond tracks.json (boxes interpolated over a
+      // bridged gap, tracks of re-detected missing categories) join their frame's tracked boxes,
+      // so the curated key boxes are the pipeline's and edits reach them like any box.
+      if (key_objects.is_object() && key_objects.contains("frames")) {
+        const auto keys = FramesFromJson(key_objects.at("frames"), "objects", num_frames, file);
+        for (size_t t = 0; t < keys.size() && t < s.tracked.size(); ++t) {
+          for (const Detection& d : keys[t]) {
+            auto& frame = s.tracked[t];
+            if (d.id >= 0 && std::none_of(frame.begin(), frame.end(), [&](const Detection& o) { return o.id == d.id; })) {
+              frame.push_back(d);
+            }
+          }
+        }
+      }
     }
     Json segs = key_objects.is_object() ? key_objects.value("segments", Json::array()) : Json::array();
     if (!segs.is_array() || segs.empty()) segs = tracks_result.value("segments", Json::array());

@@ -1,6 +1,8 @@
 #include "core/importers/hdf5_importer.h"
 
 #include <algorithm>
+#include <map>
+#include <array>
 #include <cmath>
 #include <set>
 
@@ -16,6 +18,89 @@ using hdf5::DatasetInfo;
 using hdf5::Hdf5Session;
 
 namespace {
+
+// Reads a numeric dataset of any rank as floats (HDF5 converts); empty when it is missing.
+std::vector<float> ReadAllFloats(hid_t f, const std::string& path, std::vector<hsize_t>* dims) {
+  if (!hdf5::IsDataset(f, path)) return {};
+  hdf5::Handle d(H5Dopen2(f, path.c_str(), H5P_DEFAULT));
+  hdf5::Handle space(H5Dget_space(d.get()));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank <= 0) return {};
+  dims->assign(static_cast<size_t>(rank), 0);
+  H5Sget_simple_extent_dims(space.get(), dims->data(), nullptr);
+  size_t n = 1;
+  for (hsize_t v : *dims) n *= static_cast<size_t>(v);
+  std::vector<float> out(n);
+  if (n > 0 && H5Dread(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) return {};
+  return out;
+}
+
+// AutoFocus Studio's own exports carry the key boxes in `<demo>/annotations/` (key_boxes
+// [T,K,4], key_track_ids [T,K], -1 padding; labels as a JSON attribute): they come back as the
+// episode's tracks.json and key_objects.json, one sub-sequence with every track key, marked
+// imported (a later `autofocus run` recomputes them from the model answers).
+void ImportKeyBoxes(hid_t f, const std::string& file, const std::string& group, const std::string& episode,
+                    size_t frames, ProjectStore& store) {
+  std::vector<hsize_t> bdims, idims;
+  const std::vector<float> boxes = ReadAllFloats(f, group + "/annotations/key_boxes", &bdims);
+  const std::vector<float> ids = ReadAllFloats(f, group + "/annotations/key_track_ids", &idims);
+  if (boxes.empty() || ids.empty()) return;
+  if (bdims.size() != 3 || bdims[0] != frames || bdims[2] != 4 || idims.size() != 2 || idims[0] != frames ||
+      idims[1] != bdims[1]) {
+    throw Error(file, group + "/annotations", "key_boxes [T,K,4] and key_track_ids [T,K] do not match the demo");
+  }
+  Json labels = Json::object();
+  const Json attrs = hdf5::ReadAttributes(f, group + "/annotations", 1 << 20);
+  if (attrs.contains("labels") && attrs["labels"].is_string()) {
+    labels = Json::parse(attrs["labels"].get<std::string>(), nullptr, false);
+    if (!labels.is_object()) labels = Json::object();
+  }
+  const size_t K = static_cast<size_t>(bdims[1]);
+  Json track_frames = Json::array(), key_frames = Json::array();
+  std::map<int, std::array<int, 3>> life;  // id -> first, last, count
+  for (size_t t = 0; t < frames; ++t) {
+    Json dets = Json::array();
+    for (size_t k = 0; k < K; ++k) {
+      const int id = static_cast<int>(ids[t * K + k]);
+      if (id < 0) continue;
+      const float* b = &boxes[(t * K + k) * 4];
+      const std::string label = labels.value(std::to_string(id), std::string("object"));
+      dets.push_back({{"box", {b[0], b[1], b[2], b[3]}}, {"label", label}, {"score", 1.0}, {"id", id}});
+      auto it = life.find(id);
+      if (it == life.end()) {
+        life[id] = {static_cast<int>(t), static_cast<int>(t), 1};
+      } else {
+        it->second[1] = static_cast<int>(t);
+        ++it->second[2];
+      }
+    }
+    track_frames.push_back({{"detections", dets}});
+    key_frames.push_back({{"objects", dets}});
+  }
+  std::vector<int> all;
+  Json tracks = Json::array();
+  for (const auto& [id, l] : life) {
+    all.push_back(id);
+    tracks.push_back({{"id", id}, {"label", labels.value(std::to_string(id), std::string("object"))},
+                      {"first_frame", l[0]}, {"last_frame", l[1]}, {"length", l[2]}});
+  }
+  const Json provenance = {{"backend", "import"}, {"model", "hdf5 annotations"}, {"time", NowIso8601()}};
+  const Json segment = {{"start", 0}, {"end", static_cast<int>(frames) - 1}, {"ids", all}};
+  store.SaveArtifact(episode, "tracks",
+                     {{"stage", "track"}, {"input_hash", "imported"}, {"output_hash", "imported"},
+                      {"provenance", provenance},
+                      {"result", {{"frames", track_frames}, {"tracks", tracks}, {"segments", Json::array({segment})}}}});
+  Json seg = segment;
+  seg["frame"] = 0;
+  seg["key_ids"] = all;
+  seg["status"] = "ok";
+  seg["decided_by"] = "import";
+  seg["iterations"] = Json::array();
+  store.SaveArtifact(episode, "key_objects",
+                     {{"stage", "key_objects"}, {"input_hash", "imported"}, {"output_hash", "imported"},
+                      {"complete", true}, {"provenance", provenance}, {"segments", Json::array({seg})},
+                      {"frames", key_frames}});
+}
 
 std::string Join(const std::vector<std::string>& v) {
   std::string s;
@@ -225,6 +310,7 @@ ProjectInfo Hdf5Importer::Run(const ProgressCallback& progress, const StopCheck&
         store.mutable_info().image_height = e.height;
       }
       store.SaveEpisode(e);
+      ImportKeyBoxes(f.get(), file, group, demo, frames, store);
       counter.Advance(1, demo);
     }
   }

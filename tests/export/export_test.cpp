@@ -163,6 +163,19 @@ TEST_F(Export, RobomimicReadsBackAsRobomimicDoesAndRoundTrips) {
       cv::Mat a = store.OpenFrames(src)->Read(t), c = b.OpenFrames(dst)->Read(t);
       EXPECT_EQ(cv::norm(a, c, cv::NORM_INF), 0) << "episode " << k << " frame " << t;
     }
+    // ... and the key boxes (IDs and boxes of every frame).
+    const Json want = store.LoadArtifact(src.name, "key_objects");
+    const Json got = b.LoadArtifact(dst.name, "key_objects");
+    ASSERT_EQ(got["frames"].size(), want["frames"].size());
+    for (size_t t = 0; t < want["frames"].size(); ++t) {
+      std::vector<std::pair<int, Json>> w, g;
+      for (const Json& o : want["frames"][t]["objects"]) w.emplace_back(o["id"].get<int>(), o["box"]);
+      for (const Json& o : got["frames"][t]["objects"]) g.emplace_back(o["id"].get<int>(), o["box"]);
+      std::sort(w.begin(), w.end());
+      std::sort(g.begin(), g.end());
+      EXPECT_EQ(g, w) << "episode " << k << " frame " << t;
+    }
+    EXPECT_TRUE(b.HasArtifact(dst.name, "tracks"));
   }
 }
 
