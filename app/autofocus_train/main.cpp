@@ -134,6 +134,39 @@ int main(int argc, char** argv) {
       throw Error("", "--input-size", "expected HxW, e.g. 180x320, got \"" + f.input_size + "\"");
     }
     if (f.resume.empty()) o.Check();
+    if (!f.resume.empty()) {
+      // A resumed run continues with the options it was started with; a method flag given here
+      // would be silently ignored, so say so instead.
+      std::vector<std::string> given;
+      if (!f.preset.empty()) given.push_back("--preset");
+      if (!f.config.empty()) given.push_back("--config");
+      if (!f.input_size.empty()) given.push_back("--input-size");
+      if (f.name) given.push_back("--name");
+      if (f.model) given.push_back("--model");
+      if (f.regularizer) given.push_back("--regularizer");
+      if (f.lambda) given.push_back("--lambda");
+      if (f.beta) given.push_back("--beta");
+      if (f.target) given.push_back("--target");
+      if (f.fraction) given.push_back("--fraction");
+      if (f.fraction_unit) given.push_back("--fraction-unit");
+      if (f.epochs) given.push_back("--epochs");
+      if (f.batch) given.push_back("--batch");
+      if (f.lr) given.push_back("--lr");
+      if (f.lr_step) given.push_back("--lr-step");
+      if (f.lr_gamma) given.push_back("--lr-gamma");
+      if (f.grad_clip) given.push_back("--grad-clip");
+      if (f.seed) given.push_back("--seed");
+      if (f.stack) given.push_back("--stack");
+      if (f.rgb) given.push_back("--rgb");
+      if (f.val_fraction) given.push_back("--val-fraction");
+      if (!given.empty()) {
+        std::string list;
+        for (const auto& g : given) list += (list.empty() ? "" : ", ") + g;
+        std::fprintf(stderr, "error: --resume continues run %s with the options it was started with; drop %s\n",
+                     f.resume.c_str(), list.c_str());
+        return 2;
+      }
+    }
 
     struct sigaction sa {};
     sa.sa_handler = OnSignal;

@@ -448,6 +448,10 @@ TEST(TrainCli, SigtermStopsWithACheckpointAndResumeCompletes) {
   EXPECT_EQ(run["status"], "stopped");
   EXPECT_TRUE(std::filesystem::exists(dir / "last.ckpt"));
   EXPECT_LT(run["steps"].get<int>(), 20);
+  // A method flag next to --resume would be ignored: refused with the flag's name instead.
+  const auto refused = RunCli({"train", SampleProject().string(), "--resume", "signalled", "--lr", "0.1"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("drop --lr"), std::string::npos) << refused.err;
   const auto r = RunCli({"train", SampleProject().string(), "--resume", "signalled", "--progress", "none"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(LoadJsonFile(dir / "run.json")["status"], "completed");
