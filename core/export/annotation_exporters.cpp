@@ -81,6 +81,11 @@ void WriteFrames(const ProjectStore& store, const ExportEpisode& e, const Name& 
   }
 }
 
+// 0-based index of `label` in the sorted ExportLabels() list.
+int LabelIndex(const std::vector<std::string>& labels, const std::string& label) {
+  return static_cast<int>(std::lower_bound(labels.begin(), labels.end(), label) - labels.begin());
+}
+
 long CountFrames(const std::vector<ExportEpisode>& episodes) {
   long n = 0;
   for (const auto& e : episodes) n += static_cast<long>(e.frames.size());
@@ -117,7 +122,7 @@ class CocoExporter : public Exporter {
         if (!f.flag.empty()) img["attributes"] = {{"flag", f.flag}};
         images.push_back(img);
         for (const auto& d : f.tracked) {
-          const int cat = static_cast<int>(std::lower_bound(labels.begin(), labels.end(), d.label) - labels.begin()) + 1;
+          const int cat = LabelIndex(labels, d.label) + 1;
           const double w = d.box.Width(), h = d.box.Height();
           anns.push_back({{"id", ++ann_id},
                           {"image_id", image_id},
@@ -173,7 +178,7 @@ class MotExporter : public Exporter {
       std::string gt;
       for (size_t i = 0; i < e.frames.size(); ++i) {
         for (const auto& d : e.frames[i].tracked) {
-          const int cls = static_cast<int>(std::lower_bound(labels.begin(), labels.end(), d.label) - labels.begin()) + 1;
+          const int cls = LabelIndex(labels, d.label) + 1;
           gt += std::to_string(i + 1) + "," + std::to_string(d.id + 1) + "," + Num(d.box.x1) + "," + Num(d.box.y1) +
                 "," + Num(d.box.Width()) + "," + Num(d.box.Height()) + ",1," + std::to_string(cls) + ",1\n";
         }
@@ -307,7 +312,7 @@ class YoloExporter : public Exporter {
       for (const auto& f : e.frames) {
         std::string txt;
         for (const auto& d : f.tracked) {
-          const int cls = static_cast<int>(std::lower_bound(labels.begin(), labels.end(), d.label) - labels.begin());
+          const int cls = LabelIndex(labels, d.label);
           char b[160];
           std::snprintf(b, sizeof b, "%d %.6f %.6f %.6f %.6f\n", cls, d.box.CenterX() / W, d.box.CenterY() / H,
                         d.box.Width() / W, d.box.Height() / H);

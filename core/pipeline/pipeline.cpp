@@ -1018,6 +1018,7 @@ struct PipelineController::Impl {
       // track
       stage = "track";
       t0 = Clock::now();
+      const std::vector<std::string> quiet = QuietLabels(context_art);  // parsed once: hash and split
       const bool regimes_on = (options.action_regimes != "none" || options.action_jump > 0) && options.subsequences.split_on_regime;
       const Json trk_params = {{"upstream", det->at("output_hash")},
                                {"tracker", TrackerOptionsToJson(options.tracker)},
@@ -1029,7 +1030,7 @@ struct PipelineController::Impl {
                                {"action_jump", regimes_on ? options.action_jump : 0.0},
                                {"subsequence_regime_min_frames", options.subsequences.regime_min_frames},
                                {"subsequence_max_length", options.subsequences.max_length},
-                               {"quiet_labels", QuietLabels(context_art)}};
+                               {"quiet_labels", quiet}};
       const std::string trk_hash = HashJson(trk_params);
       std::optional<Json> trk = Current(ep, "tracks", trk_hash);
       if (trk) {
@@ -1039,7 +1040,7 @@ struct PipelineController::Impl {
         TrackResult tr = Track(dets, options.tracker, {}, stop);
         std::vector<std::string> regimes;
         if (regimes_on) regimes = ActionRegimes(e);
-        const auto segs = SplitSubsequences(tr.frames, options.subsequences, regimes, QuietLabels(context_art));
+        const auto segs = SplitSubsequences(tr.frames, options.subsequences, regimes, quiet);
         Json tracks = Json::array();
         for (const auto& t : tr.tracks) {
           tracks.push_back({{"id", t.id}, {"label", t.label}, {"first_frame", t.first_frame},
