@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <mutex>
 #include <sstream>
 
 #include "core/base/atomic_file.h"
@@ -72,6 +73,12 @@ std::string CheckpointBytes(PolicyNet& model, torch::optim::Optimizer* opt, cons
   }
   auto meta = st.Pack();
   ar.write("meta", torch::tensor(meta, torch::kFloat64));
+  {
+    // torch's CPU generator drives dropout: stored so a resumed run draws the same masks.
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    ar.write("rng", gen.get_state());
+  }
   std::ostringstream os;
   ar.save_to(os);
   return os.str();
@@ -94,6 +101,12 @@ void LoadCheckpoint(const std::filesystem::path& path, PolicyNet& model,
     torch::Tensor meta;
     ar.read("meta", meta);
     st->Unpack(meta.cpu(), path.string());
+    torch::Tensor rng;
+    if (ar.try_read("rng", rng)) {
+      auto gen = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_state(rng);
+    }
   } catch (const c10::Error& e) {
     throw Error(path.string(), "",
                 std::string("cannot read checkpoint: ") + e.what_without_backtrace());

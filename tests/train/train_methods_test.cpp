@@ -399,6 +399,28 @@ TEST(TrainRun, ResNetWithStateNormalisationAndCosineSchedule) {
   EXPECT_EQ(out.sizes(), (std::vector<int64_t>{2, 3}));
 }
 
+// Dropout and BatchNorm: a resumed ResNet run equals an uninterrupted one (the checkpoint holds
+// the generator state and the BN statistics).
+TEST(TrainRun, ResumedResNetRunEqualsAnUninterruptedOne) {
+  TrainOptions o = TinyOptions("resnet-straight");
+  o.model = "resnet18";
+  o.input_height = 48;
+  o.input_width = 64;
+  o.regularizer = "none";
+  o.target = "none";
+  o.total_steps = 6;
+  o.batch = 10;
+  ASSERT_EQ(RunTraining(SampleProject(), o).status, "completed");
+  o.name = "resnet-resumed";
+  int steps = 0;
+  EXPECT_EQ(RunTraining(SampleProject(), o, "", {}, [&] { return ++steps == 5; }).status,
+            "stopped");
+  EXPECT_EQ(RunTraining(SampleProject(), TrainOptions(), "resnet-resumed").status, "completed");
+  EXPECT_EQ(MaxParameterDifference(RunDirectory(SampleProject(), "resnet-straight") / "policy.pt",
+                                   RunDirectory(SampleProject(), "resnet-resumed") / "policy.pt"),
+            0.0);
+}
+
 TEST(TrainRun, CudaOnACpuOnlyLibTorchIsAClearError) {
   if (torch::cuda::is_available()) GTEST_SKIP() << "this LibTorch has CUDA";
   TrainOptions o = TinyOptions("cuda");

@@ -48,17 +48,21 @@ inline TrainOptions TinyOptions(const std::string& name) {
   return o;
 }
 
+// The largest absolute difference between the parameters and buffers of two policy files.
 inline double MaxParameterDifference(const std::filesystem::path& a,
                                      const std::filesystem::path& b) {
   auto ma = torch::jit::load(a.string()), mb = torch::jit::load(b.string());
   double worst = 0;
-  auto pa = ma.named_parameters(), pb = mb.named_parameters();
-  auto ib = pb.begin();
-  for (const auto& p : pa) {
-    EXPECT_EQ(p.name, (*ib).name);
-    worst = std::max(worst, (p.value - (*ib).value).abs().max().item<double>());
-    ++ib;
-  }
+  auto compare = [&](const auto& la, const auto& lb) {
+    auto ib = lb.begin();
+    for (const auto& p : la) {
+      EXPECT_EQ(p.name, (*ib).name);
+      worst = std::max(worst, (p.value - (*ib).value).abs().max().template item<double>());
+      ++ib;
+    }
+  };
+  compare(ma.named_parameters(), mb.named_parameters());
+  compare(ma.named_buffers(), mb.named_buffers());
   return worst;
 }
 
