@@ -10,6 +10,7 @@
 #include "core/base/error.h"
 #include "core/base/hash.h"
 #include "core/curation/curation_state.h"
+#include "core/curation/edit_journal.h"
 #include "core/pipeline/pipeline.h"
 #include "core/saliency/saliency_renderer.h"
 
@@ -94,12 +95,16 @@ TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOpti
                         " values, the action spec " + std::to_string(num_actions_));
       }
     }
-    // Curation: a baked key_objects.json carries the exclusions and flags (unbaked journal
-    // edits are not seen here; bake first).
+    // Curation: the key objects with the studio's journal replayed on top (what the studio
+    // shows, baked or not) give the exclusions, flags and key boxes.
     std::vector<int> excluded;
     std::map<int, std::string> flags;
+    std::vector<std::vector<Detection>> curated_boxes;
     if (store_.HasArtifact(entry.name, "key_objects")) {
-      const CurationState cs = LoadCurationState(store_, entry.name);
+      ReplayReport replay;
+      const CurationState cs = LoadCuratedEpisode(store_, entry.name, &replay);
+      journal_applied_ += replay.applied;
+      curated_boxes = cs.AllKeyBoxes();
       if (cs.episode_excluded) {
         excluded_episodes_.push_back(entry.name);
         excluded_frames_ += T;
@@ -130,7 +135,7 @@ TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOpti
                     "missing: the vlm target needs the pipeline's key objects (run `autofocus run` "
                     "first, or use --target none)");
       }
-      for (const auto& frame : LoadKeyBoxes(store_, entry.name)) {
+      for (const auto& frame : curated_boxes) {
         std::vector<Box> boxes;
         for (const auto& d : frame) boxes.push_back(d.box);
         te.key_boxes.push_back(std::move(boxes));
@@ -343,7 +348,8 @@ Json TrainDataset::SplitJson() const {
           {"excluded_frames", excluded_frames_},
           {"filter", options_.filter},
           {"filtered_episodes", filtered_episodes_},
-          {"filtered_frames", filtered_frames_}};
+          {"filtered_frames", filtered_frames_},
+          {"journal_edits_applied", journal_applied_}};
 }
 
 Json TrainDataset::Fingerprint() const {
@@ -359,7 +365,15 @@ Json TrainDataset::Fingerprint() const {
     all += j.dump();
     eps.push_back(std::move(j));
   }
-  return {{"episodes", eps}, {"sha256", Sha256Hex(all)}, {"saliency", saliency_.ToJson()}};
+  // Unbaked studio edits change the data too: the journal's hash is part of the fingerprint.
+  const auto journal = EditJournal::ProjectFile(store_.root());
+  const std::string journal_sha =
+      std::filesystem::exists(journal) ? Sha256Hex(ReadFile(journal)) : "";
+  all += journal_sha;
+  return {{"episodes", eps},
+          {"journal_sha256", journal_sha.empty() ? Json(nullptr) : Json(journal_sha)},
+          {"sha256", Sha256Hex(all)},
+          {"saliency", saliency_.ToJson()}};
 }
 
 double TrainDataset::MeanActionValidationMse() const {

@@ -117,6 +117,7 @@ class TrainDataset {
   std::vector<std::string> excluded_episodes_;
   std::vector<std::string> filtered_episodes_;  // left out by options().filter
   int64_t excluded_frames_ = 0, filtered_frames_ = 0;
+  int journal_applied_ = 0;  // unbaked studio edits replayed onto the key objects
   int num_actions_ = 0;
   int state_width_ = 0;  // one frame's state values
   int state_dim_ = 0;

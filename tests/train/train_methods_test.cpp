@@ -7,6 +7,8 @@
 #include "core/base/error.h"
 #include "core/base/npy.h"
 #include "core/curation/curation_state.h"
+#include "core/curation/edit.h"
+#include "core/curation/edit_journal.h"
 #include "core/dataset/project_store.h"
 #include "core/pipeline/pipeline.h"
 #include "core/train/losses.h"
@@ -253,6 +255,36 @@ TEST(TrainData, GazeTargetsStateAndFlagFilters) {
   o.target = "gaze";
   o.state_keys = {"nope"};
   EXPECT_THROW(TrainDataset(p, o), Error);
+}
+
+// Unbaked studio edits (the journal) count: an excluded frame and an excluded episode are left
+// out, and the fingerprint changes with the journal.
+TEST(TrainData, UnbakedJournalEditsAreHonoured) {
+  TempDir dir;
+  const auto p = dir.path() / "J";
+  std::filesystem::copy(SampleProject(), p, std::filesystem::copy_options::recursive);
+  std::filesystem::remove_all(p / "runs");
+  TrainOptions o = TinyOptions("");
+  const TrainDataset before(p, o);
+  ProjectStore store = ProjectStore::Open(p);
+  const std::string e0 = store.info().episodes[0].name, e1 = store.info().episodes[1].name;
+  {
+    EditJournal journal(EditJournal::ProjectFile(p));
+    journal.Append(MakeExcludeFramesEdit(e0, {3, 4, 5}, true));
+    journal.Append(MakeExcludeEpisodeEdit(e1, true));
+  }
+  const TrainDataset after(p, o);
+  EXPECT_EQ(after.episodes().size(), 2u);
+  EXPECT_EQ(after.train_samples().size() + after.val_samples().size(), 37u);  // 60 - 20 - 3
+  EXPECT_EQ(after.SplitJson()["journal_edits_applied"], 2);
+  EXPECT_EQ(after.SplitJson()["excluded_episodes"], Json({e1}));
+  EXPECT_NE(after.Fingerprint()["sha256"], before.Fingerprint()["sha256"]);
+  for (const auto* split : {&after.train_samples(), &after.val_samples()}) {
+    for (const auto& s : *split) {
+      if (after.episodes()[static_cast<size_t>(s.episode)].name == e0)
+        EXPECT_TRUE(s.frame < 3 || s.frame > 5);
+    }
+  }
 }
 
 // Export to robomimic HDF5, import it back: the imported mask/ filter keys give the split.
