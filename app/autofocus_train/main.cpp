@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -31,6 +32,8 @@ struct Flags {
   std::optional<double> lambda, beta, fraction, lr, lr_gamma, grad_clip, val_fraction;
   std::optional<int> epochs, batch, lr_step, threads, stack, workers, max_steps;
   std::optional<uint64_t> seed;
+  std::optional<std::string> dist;           // AUTOFOCUS_DIST: auto | off
+  std::optional<double> dist_timeout;        // AUTOFOCUS_DIST_TIMEOUT in seconds
   bool rgb = false;
 };
 
@@ -74,6 +77,12 @@ int main(int argc, char** argv) {
   app.add_option("--workers", f.workers, "Background batch threads (default 1)");
   app.add_option("--max-steps", f.max_steps, "Stop (resumable) after this many steps in total");
   app.add_option("--progress", f.progress, "bar | json | none")->check(CLI::IsMember({"bar", "json", "none"}));
+  app.add_option("--dist", f.dist,
+                 "Multi-process run: auto (from torchrun/Slurm variables, the default) | off (one process)")
+      ->check(CLI::IsMember({"auto", "off"}));
+  app.add_option("--dist-timeout", f.dist_timeout,
+                 "Seconds to wait for the other processes and for each collective (default 600)")
+      ->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -167,6 +176,11 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
+
+    // The training library reads the multi-process settings from the environment (so a launcher,
+    // the studio and tests configure it alike); the flags are shorthands that override it.
+    if (f.dist) ::setenv("AUTOFOCUS_DIST", f.dist->c_str(), 1);
+    if (f.dist_timeout) ::setenv("AUTOFOCUS_DIST_TIMEOUT", std::to_string(*f.dist_timeout).c_str(), 1);
 
     struct sigaction sa {};
     sa.sa_handler = OnSignal;

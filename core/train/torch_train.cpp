@@ -10,6 +10,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/dataset/project_store.h"
+#include "core/train/distributed.h"
 #include "core/train/gabril_model.h"
 #include "core/train/run_registry.h"
 #include "core/train/train_data.h"
@@ -243,12 +244,12 @@ torch::Tensor Blob(std::vector<float>& v, std::vector<int64_t> shape) {
 }
 
 // Mean BC (MSE) over the validation split, in a fixed order, without gradients.
-double Validate(const TrainDataset& data, GabrilCnn& model, int batch, int workers) {
+double Validate(const TrainDataset& data, GabrilCnn& model, int batch, int workers, DataParallel& dp) {
   if (data.val_samples().empty()) return -1;
   torch::NoGradGuard guard;
   model->eval();
   const TrainOptions& o = data.options();
-  BatchStream stream(data, data.val_samples(), {}, batch, workers);
+  ShardedBatchStream stream(dp, data, data.val_samples(), {}, batch, workers);  // dist: this rank's slices
   TrainBatch b;
   double sum = 0, count = 0;
   while (stream.Next(&b)) {
@@ -258,7 +259,8 @@ double Validate(const TrainDataset& data, GabrilCnn& model, int batch, int worke
     count += static_cast<double>(b.n) * data.num_actions();
   }
   model->train();
-  return sum / count;
+  const auto total = dp.Sum({sum, count});  // dist: over every rank's slices (one process: as is)
+  return total[0] / total[1];
 }
 
 std::string CompactTimestamp() {
@@ -340,6 +342,9 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
                         const std::string& resume, const ProgressCallback& progress, const StopCheck& stop,
                         const MetricsCallback& metrics_cb) {
   const auto t0 = Clock::now();
+  // dist: one process unless the environment names a multi-process run (distributed.h); only
+  // rank 0 writes the run folder (every `dp.rank0()` below).
+  DataParallel dp(RendezvousFromEnvironment());
   TrainOptions o = options_in;
   std::filesystem::path dir;
   Json run;
@@ -359,7 +364,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     if (o.name.empty()) o.name = CompactTimestamp();
     o.Check();
     dir = RunDirectory(project, o.name);
-    if (std::filesystem::exists(dir)) {
+    if (dp.rank0() && std::filesystem::exists(dir)) {
       throw Error(dir.string(), "--name", "a run with this name exists (use --resume " + o.name + " or another --name)");
     }
   }
@@ -378,7 +383,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     LoadCheckpoint(dir / "last.ckpt", model, opt, &st);
     // Drop metric records of epochs the checkpoint does not include (a kill between the
     // metrics append and the checkpoint rename), so every epoch is listed once.
-    if (std::filesystem::exists(metrics_file)) {
+    if (dp.rank0() && std::filesystem::exists(metrics_file)) {
       std::ifstream in(metrics_file);
       std::string line, kept;
       while (std::getline(in, line)) {
@@ -389,7 +394,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
       WriteFileAtomic(metrics_file, kept);
     }
   } else {
-    std::filesystem::create_directories(dir);
+    if (dp.rank0()) std::filesystem::create_directories(dir);
     run = {{"name", o.name},
            {"project", std::filesystem::absolute(project).string()},
            {"config", o.ToJson()},
@@ -407,11 +412,13 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
            {"created", NowIso8601()},
            {"sessions", Json::array()}};
   }
+  dp.BroadcastParameters(*model);  // dist: every rank starts from rank 0's parameters
   run["status"] = "running";
   run["updated"] = NowIso8601();
   run["sessions"].push_back({{"started", NowIso8601()}, {"resumed_at_epoch", st.epoch},
-                             {"resumed_at_step", st.global_step}, {"threads", torch::get_num_threads()}});
-  SaveJsonFile(dir / "run.json", run);
+                             {"resumed_at_step", st.global_step}, {"threads", torch::get_num_threads()},
+                             {"distributed", dp.rendezvous().ToJson()}});
+  if (dp.rank0()) SaveJsonFile(dir / "run.json", run);
 
   const int64_t steps_per_epoch =
       static_cast<int64_t>((data.train_samples().size() + static_cast<size_t>(o.batch) - 1) / static_cast<size_t>(o.batch));
@@ -432,7 +439,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     run["sessions"].back()["ended"] = NowIso8601();
     run["sessions"].back()["status"] = status;
     run["sessions"].back()["seconds"] = std::chrono::duration<double>(Clock::now() - t0).count();
-    SaveJsonFile(dir / "run.json", run);
+    if (dp.rank0()) SaveJsonFile(dir / "run.json", run);
     report.status = status;
     report.epochs_done = st.epoch;
     report.steps = st.global_step;
@@ -448,8 +455,9 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
       for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(lr);
       // The epoch's order depends only on (seed, epoch): a resume skips the batches it did.
       const auto order = SeededPermutation(data.train_samples().size(), HashMix(o.seed, "epoch", st.epoch));
-      BatchStream stream(data, data.train_samples(), order, o.batch, o.data_workers,
-                         static_cast<size_t>(st.step_in_epoch));
+      // dist: this rank's slice of every global batch (one process: the whole batch)
+      ShardedBatchStream stream(dp, data, data.train_samples(), order, o.batch, o.data_workers,
+                                static_cast<size_t>(st.step_in_epoch));
       const auto epoch_start = Clock::now();
       double wait = 0;
       double samples_this_session = 0;
@@ -472,19 +480,24 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
           // Averaged over the regularised samples only (the reference's fraction ablation).
           reg = (per * mask).sum() / n_reg;
         }
-        auto loss = bc + lambda * reg;
+        // dist: global counts; this rank's part of the global batch's loss; summed gradients
+        const StepShare share = dp.Share(b.n, n_reg);
+        auto loss = dp.Loss(bc, lambda, reg, share);  // one process: bc + lambda * reg
         loss.backward();
+        dp.AllReduceGradients(*model);
         if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), o.grad_clip);
         opt.step();
-        st.sum_loss += loss.item<double>() * b.n;
-        st.sum_bc += bc.item<double>() * b.n;
-        st.sum_reg += reg.item<double>() * n_reg;
-        st.n_seen += b.n;
-        st.n_reg += n_reg;
-        samples_this_session += b.n;
+        // dist: the global batch's values and any rank's stop request (one process: as is)
+        const StepTotals totals = dp.Totals(share, loss, bc, reg, stop && stop());
+        st.sum_loss += totals.loss * totals.samples;
+        st.sum_bc += totals.bc * totals.samples;
+        st.sum_reg += totals.reg * totals.regularised;
+        st.n_seen += totals.samples;
+        st.n_reg += totals.regularised;
+        samples_this_session += totals.samples;
         ++st.step_in_epoch;
         ++st.global_step;
-        if (progress) {
+        if (progress && dp.rank0()) {
           Progress p;
           p.stage = "train";
           p.item = "epoch " + std::to_string(st.epoch + 1) + "/" + std::to_string(o.epochs) + " loss " +
@@ -496,14 +509,14 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
           p.eta_seconds = done_here > 0 ? el / static_cast<double>(done_here) * static_cast<double>(total_steps - st.global_step) : -1;
           progress(p);
         }
-        if ((stop && stop()) || (o.max_steps > 0 && st.global_step >= o.max_steps)) {
-          SaveCheckpoint(dir / "last.ckpt", model, &opt, st);
+        if (totals.stop || (o.max_steps > 0 && st.global_step >= o.max_steps)) {
+          if (dp.rank0()) SaveCheckpoint(dir / "last.ckpt", model, &opt, st);
           finish_session("stopped");
           return report;
         }
       }
       const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
-      const double val = Validate(data, model, o.batch, o.data_workers);
+      const double val = Validate(data, model, o.batch, o.data_workers, dp);
       Json rec = {{"epoch", st.epoch + 1},
                   {"step", st.global_step},
                   {"loss", st.sum_loss / std::max(1.0, st.n_seen)},
@@ -515,8 +528,8 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
                   {"data_wait", seconds > 0 ? wait / seconds : 0.0},
                   {"seconds", seconds},
                   {"time", NowIso8601()}};
-      AppendFileDurable(metrics_file, rec.dump() + "\n");
-      if (metrics_cb) metrics_cb(rec);
+      if (dp.rank0()) AppendFileDurable(metrics_file, rec.dump() + "\n");
+      if (metrics_cb && dp.rank0()) metrics_cb(rec);
       st.last_loss = rec["loss"].get<double>();
       const double score = val >= 0 ? val : st.last_loss;  // no validation split: training loss
       if (score < st.best_val) {
@@ -524,7 +537,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
         LoopState best = st;
         best.epoch = st.epoch + 1;
         best.step_in_epoch = 0;
-        SaveCheckpoint(dir / "best.ckpt", model, nullptr, best);
+        if (dp.rank0()) SaveCheckpoint(dir / "best.ckpt", model, nullptr, best);
         run["best_epoch"] = st.epoch + 1;
         run["best_metric"] = val >= 0 ? "val_bc" : "loss";
       }
@@ -532,17 +545,17 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
       st.step_in_epoch = 0;
       LoopState next = st;
       next.epoch = st.epoch + 1;
-      SaveCheckpoint(dir / "last.ckpt", model, &opt, next);
+      if (dp.rank0()) SaveCheckpoint(dir / "last.ckpt", model, &opt, next);
       run["epochs_done"] = st.epoch + 1;
       run["steps"] = st.global_step;
       run["updated"] = NowIso8601();
-      SaveJsonFile(dir / "run.json", run);
+      if (dp.rank0()) SaveJsonFile(dir / "run.json", run);
     }
-    WritePolicy(dir, model, data, o.name);
+    if (dp.rank0()) WritePolicy(dir, model, data, o.name);
     run["finished"] = NowIso8601();
     finish_session("completed");
   } catch (const Cancelled&) {
-    SaveCheckpoint(dir / "last.ckpt", model, &opt, st);
+    if (dp.rank0()) SaveCheckpoint(dir / "last.ckpt", model, &opt, st);
     finish_session("stopped");
   } catch (const std::exception& e) {
     run["error"] = e.what();
