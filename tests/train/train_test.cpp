@@ -19,6 +19,7 @@
 #include "core/train/train_data.h"
 #include "core/train/trainer.h"
 #include "tests/support/test_support.h"
+#include "tests/train/train_test_support.h"
 
 namespace autofocus {
 namespace {
@@ -26,18 +27,6 @@ namespace {
 using testing::RunCli;
 using testing::RunProgram;
 using testing::TempDir;
-
-// One annotated sample project (3 episodes x 20 frames) shared by the suite.
-const std::filesystem::path& SampleProject() {
-  static TempDir* dir = new TempDir();  // leaked on purpose: lives for the whole process
-  static const std::filesystem::path project = [] {
-    const auto p = dir->path() / "P";
-    const auto r = RunCli({"demo", "--out", p.string(), "--episodes", "3", "--frames", "20", "--progress", "none"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return p;
-  }();
-  return project;
-}
 
 // Small, fast settings: 72x128 input, 1 thread.
 TrainOptions TinyOptions(const std::string& name) {
@@ -262,16 +251,6 @@ double MaxParameterDifference(const std::filesystem::path& a, const std::filesys
     ++ib;
   }
   return worst;
-}
-
-std::vector<Json> ReadMetrics(const std::filesystem::path& file) {
-  std::vector<Json> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) out.push_back(ParseJsonText(line, file.string()));
-  }
-  return out;
 }
 
 TEST(TrainRun, TinyRunLowersTheTrainingLossAndWritesTheRunFolder) {
