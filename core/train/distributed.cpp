@@ -136,6 +136,7 @@ void Flattened(const std::vector<at::Tensor>& tensors, Fn fn) {
 Json Rendezvous::ToJson() const {
   Json j = {{"rendezvous", source}, {"world_size", world_size}, {"rank", rank}};
   if (multi()) {
+    j["local_rank"] = local_rank;
     j["master_addr"] = master_addr;
     j["master_port"] = master_port;
     j["gloo_socket_ifname"] = ifname.empty() ? Json(nullptr) : Json(ifname);
