@@ -38,7 +38,8 @@ bool ParseInt(const std::string& text, long long* out) {
   return true;
 }
 
-int IntVar(const EnvLookup& env, const std::string& name, long long lo, long long hi, const std::string& range) {
+int IntVar(const EnvLookup& env, const std::string& name, long long lo, long long hi,
+           const std::string& range) {
   const auto v = env(name);
   long long n = 0;
   if (!v || !ParseInt(Trim(*v), &n) || n < lo || n > hi) {
@@ -62,7 +63,8 @@ std::vector<std::string> TopLevelItems(const std::string& list) {
   for (char c : list) {
     if (c == '[') ++depth;
     if (c == ']') --depth;
-    if (depth < 0 || depth > 1) throw Error("", "SLURM_JOB_NODELIST", "unbalanced brackets in \"" + list + "\"");
+    if (depth < 0 || depth > 1)
+      throw Error("", "SLURM_JOB_NODELIST", "unbalanced brackets in \"" + list + "\"");
     if (c == ',' && depth == 0) {
       items.push_back(cur);
       cur.clear();
@@ -149,12 +151,14 @@ Rendezvous RendezvousFromEnvironment(const EnvLookup& env) {
   Rendezvous r;
   const std::string mode = NonEmpty(env, "AUTOFOCUS_DIST").value_or("auto");
   if (mode == "off") return r;
-  if (mode != "auto") throw Error("", "AUTOFOCUS_DIST", "expected auto or off, got \"" + mode + "\"");
+  if (mode != "auto")
+    throw Error("", "AUTOFOCUS_DIST", "expected auto or off, got \"" + mode + "\"");
   if (const auto t = NonEmpty(env, "AUTOFOCUS_DIST_TIMEOUT")) {
     char* end = nullptr;
     const double s = std::strtod(t->c_str(), &end);
     if (end == t->c_str() || *end != '\0' || !(s > 0) || !std::isfinite(s)) {
-      throw Error("", "AUTOFOCUS_DIST_TIMEOUT", "expected a positive number of seconds, got \"" + *t + "\"");
+      throw Error("", "AUTOFOCUS_DIST_TIMEOUT",
+                  "expected a positive number of seconds, got \"" + *t + "\"");
     }
     r.timeout_seconds = s;
   }
@@ -165,13 +169,16 @@ Rendezvous RendezvousFromEnvironment(const EnvLookup& env) {
     // torchrun's variables win over Slurm's: a launcher inside an allocation sets them on purpose.
     for (const char* name : {"RANK", "WORLD_SIZE"}) {
       if (!NonEmpty(env, name)) {
-        throw Error("", name, "not set, but RANK or WORLD_SIZE is: a torchrun-style launch needs both");
+        throw Error("", name,
+                    "not set, but RANK or WORLD_SIZE is: a torchrun-style launch needs both");
       }
     }
     r.source = "torchrun";
     r.world_size = IntVar(env, "WORLD_SIZE", 1, 65536, "a process count >= 1");
-    r.rank = IntVar(env, "RANK", 0, r.world_size - 1, "an integer 0.." + std::to_string(r.world_size - 1));
-    if (NonEmpty(env, "LOCAL_RANK")) r.local_rank = IntVar(env, "LOCAL_RANK", 0, 65535, "an integer >= 0");
+    r.rank = IntVar(env, "RANK", 0, r.world_size - 1,
+                    "an integer 0.." + std::to_string(r.world_size - 1));
+    if (NonEmpty(env, "LOCAL_RANK"))
+      r.local_rank = IntVar(env, "LOCAL_RANK", 0, 65535, "an integer >= 0");
     if (r.multi()) {
       const auto addr = NonEmpty(env, "MASTER_ADDR");
       if (!addr) throw Error("", "MASTER_ADDR", "not set: a multi-process run needs rank 0's host");
@@ -179,19 +186,24 @@ Rendezvous RendezvousFromEnvironment(const EnvLookup& env) {
     }
   } else if (slurm) {
     for (const char* name : {"SLURM_PROCID", "SLURM_NTASKS"}) {
-      if (!NonEmpty(env, name)) throw Error("", name, "not set, but another SLURM_ task variable is");
+      if (!NonEmpty(env, name))
+        throw Error("", name, "not set, but another SLURM_ task variable is");
     }
     r.source = "slurm";
     r.world_size = IntVar(env, "SLURM_NTASKS", 1, 65536, "a task count >= 1");
-    r.rank = IntVar(env, "SLURM_PROCID", 0, r.world_size - 1, "an integer 0.." + std::to_string(r.world_size - 1));
-    if (NonEmpty(env, "SLURM_LOCALID")) r.local_rank = IntVar(env, "SLURM_LOCALID", 0, 65535, "an integer >= 0");
+    r.rank = IntVar(env, "SLURM_PROCID", 0, r.world_size - 1,
+                    "an integer 0.." + std::to_string(r.world_size - 1));
+    if (NonEmpty(env, "SLURM_LOCALID"))
+      r.local_rank = IntVar(env, "SLURM_LOCALID", 0, 65535, "an integer >= 0");
     if (r.multi()) {
       if (const auto addr = NonEmpty(env, "MASTER_ADDR")) {
         r.master_addr = *addr;
       } else {
         auto list = NonEmpty(env, "SLURM_JOB_NODELIST");
         if (!list) list = NonEmpty(env, "SLURM_NODELIST");
-        if (!list) throw Error("", "SLURM_JOB_NODELIST", "not set (and no MASTER_ADDR): cannot tell rank 0's host");
+        if (!list)
+          throw Error("", "SLURM_JOB_NODELIST",
+                      "not set (and no MASTER_ADDR): cannot tell rank 0's host");
         r.master_addr = ExpandSlurmHostlist(*list).front();
       }
     }
@@ -199,8 +211,9 @@ Rendezvous RendezvousFromEnvironment(const EnvLookup& env) {
     return r;
   }
   if (r.multi()) {
-    r.master_port = NonEmpty(env, "MASTER_PORT") ? IntVar(env, "MASTER_PORT", 1, 65535, "a TCP port 1..65535")
-                                                 : kDefaultMasterPort;
+    r.master_port = NonEmpty(env, "MASTER_PORT")
+                        ? IntVar(env, "MASTER_PORT", 1, 65535, "a TCP port 1..65535")
+                        : kDefaultMasterPort;
   }
   return r;
 }
@@ -223,7 +236,8 @@ std::vector<std::string> ExpandSlurmHostlist(const std::string& list) {
     size_t i = 0;
     while (i < item.size()) {
       const size_t open = item.find('[', i);
-      const std::string literal = item.substr(i, open == std::string::npos ? std::string::npos : open - i);
+      const std::string literal =
+          item.substr(i, open == std::string::npos ? std::string::npos : open - i);
       for (auto& n : names) n += literal;
       if (open == std::string::npos) break;
       const size_t close = item.find(']', open);
@@ -259,8 +273,9 @@ struct DataParallel::Impl {
     try {
       work->wait();
     } catch (const std::exception& e) {
-      throw Error("", "distributed", std::string(what) + " failed on " + who + ": " + Message(e) +
-                                         " (another rank failed, exited or timed out: see its output)");
+      throw Error("", "distributed",
+                  std::string(what) + " failed on " + who + ": " + Message(e) +
+                      " (another rank failed, exited or timed out: see its output)");
     }
   }
   void AllReduce(const char* what, at::Tensor& t) {
@@ -291,17 +306,23 @@ DataParallel::DataParallel(const Rendezvous& r) : rendezvous_(r) {
     impl_->store = c10::make_intrusive<c10d::TCPStore>(r.master_addr, so);
   } catch (const std::exception& e) {
     const std::string why = r.rank == 0
-        ? "rank 0 could not serve the rendezvous on port " + std::to_string(r.master_port) + " or the other " +
-              std::to_string(r.world_size - 1) + " rank(s) did not join within " + Seconds(r.timeout_seconds)
-        : impl_->who + " could not reach rank 0's rendezvous at " + at + " within " + Seconds(r.timeout_seconds);
-    throw Error("", "MASTER_ADDR", why + " (MASTER_ADDR/MASTER_PORT, timeout: AUTOFOCUS_DIST_TIMEOUT or --dist-timeout): " +
-                                       Message(e));
+                                ? "rank 0 could not serve the rendezvous on port " +
+                                      std::to_string(r.master_port) + " or the other " +
+                                      std::to_string(r.world_size - 1) +
+                                      " rank(s) did not join within " + Seconds(r.timeout_seconds)
+                                : impl_->who + " could not reach rank 0's rendezvous at " + at +
+                                      " within " + Seconds(r.timeout_seconds);
+    throw Error(
+        "", "MASTER_ADDR",
+        why + " (MASTER_ADDR/MASTER_PORT, timeout: AUTOFOCUS_DIST_TIMEOUT or --dist-timeout): " +
+            Message(e));
   }
   std::vector<std::shared_ptr<::gloo::transport::Device>> devices;
   try {
     if (!r.ifname.empty()) {
       for (const auto& name : Split(r.ifname, ',')) {
-        if (!Trim(name).empty()) devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(Trim(name)));
+        if (!Trim(name).empty())
+          devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(Trim(name)));
       }
     } else if (IsLoopback(r.master_addr)) {
       // A loopback master means every rank is on this machine: bind where the others can reach.
@@ -310,21 +331,26 @@ DataParallel::DataParallel(const Rendezvous& r) : rendezvous_(r) {
       devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
     }
   } catch (const std::exception& e) {
-    throw Error("", "GLOO_SOCKET_IFNAME", "cannot create a Gloo device" +
-                                              (r.ifname.empty() ? std::string() : " on \"" + r.ifname + "\"") + ": " +
-                                              Message(e));
+    throw Error("", "GLOO_SOCKET_IFNAME",
+                "cannot create a Gloo device" +
+                    (r.ifname.empty() ? std::string() : " on \"" + r.ifname + "\"") + ": " +
+                    Message(e));
   }
   try {
     auto options = c10d::ProcessGroupGloo::Options::create(timeout);
     options->devices = devices;
     options->threads = static_cast<int>(devices.size()) * 2;
-    impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, r.rank, r.world_size, options);
+    impl_->group =
+        c10::make_intrusive<c10d::ProcessGroupGloo>(impl_->store, r.rank, r.world_size, options);
   } catch (const std::exception& e) {
-    const std::string why = r.rank == 0 ? "rank 0: the other " + std::to_string(r.world_size - 1) +
-                                              " rank(s) did not join or could not be reached within "
-                                        : impl_->who + " could not connect to every other rank within ";
-    throw Error("", "distributed", why + Seconds(r.timeout_seconds) +
-                                       " (AUTOFOCUS_DIST_TIMEOUT; GLOO_SOCKET_IFNAME picks the interface): " + Message(e));
+    const std::string why = r.rank == 0
+                                ? "rank 0: the other " + std::to_string(r.world_size - 1) +
+                                      " rank(s) did not join or could not be reached within "
+                                : impl_->who + " could not connect to every other rank within ";
+    throw Error(
+        "", "distributed",
+        why + Seconds(r.timeout_seconds) +
+            " (AUTOFOCUS_DIST_TIMEOUT; GLOO_SOCKET_IFNAME picks the interface): " + Message(e));
   }
 }
 
@@ -350,12 +376,14 @@ void DataParallel::AllReduceGradients(torch::nn::Module& module) {
     if (!p.grad().defined()) p.mutable_grad() = at::zeros_like(p);
     grads.push_back(p.grad());
   }
-  Flattened(grads, [&](at::Tensor& buffer) { impl_->AllReduce("all-reducing the gradients", buffer); });
+  Flattened(grads,
+            [&](at::Tensor& buffer) { impl_->AllReduce("all-reducing the gradients", buffer); });
 }
 
 std::vector<double> DataParallel::Sum(std::vector<double> values) {
   if (!active() || values.empty()) return values;
-  at::Tensor t = at::from_blob(values.data(), {static_cast<int64_t>(values.size())}, at::kDouble).clone();
+  at::Tensor t =
+      at::from_blob(values.data(), {static_cast<int64_t>(values.size())}, at::kDouble).clone();
   impl_->AllReduce("summing step values", t);
   std::copy(t.data_ptr<double>(), t.data_ptr<double>() + t.numel(), values.begin());
   return values;
@@ -367,14 +395,17 @@ struct DataParallel::Impl {};
 
 DataParallel::DataParallel(const Rendezvous& r) : rendezvous_(r) {
   if (r.multi()) {
-    throw Error("", r.source == "slurm" ? "SLURM_NTASKS" : "WORLD_SIZE",
-                "a multi-process run needs c10d Gloo, which this build lacks (install libgloo-dev and "
-                "rebuild against a LibTorch with USE_C10D_GLOO), or set AUTOFOCUS_DIST=off");
+    throw Error(
+        "", r.source == "slurm" ? "SLURM_NTASKS" : "WORLD_SIZE",
+        "a multi-process run needs c10d Gloo, which this build lacks (install libgloo-dev and "
+        "rebuild against a LibTorch with USE_C10D_GLOO), or set AUTOFOCUS_DIST=off");
   }
 }
 void DataParallel::BroadcastParameters(torch::nn::Module&) {}
 void DataParallel::AllReduceGradients(torch::nn::Module&) {}
-std::vector<double> DataParallel::Sum(std::vector<double> values) { return values; }
+std::vector<double> DataParallel::Sum(std::vector<double> values) {
+  return values;
+}
 
 #endif
 
@@ -397,12 +428,13 @@ torch::Tensor DataParallel::Loss(const torch::Tensor& bc, double lambda, const t
   // so backward() still runs and yields the zero gradients the all-reduce expects.
   if (share.local_samples == 0) return bc.nan_to_num(0.0) * 0.0;
   torch::Tensor part = bc * (share.local_samples / share.samples);
-  if (share.local_regularised > 0) part = part + reg * (lambda * share.local_regularised / share.regularised);
+  if (share.local_regularised > 0)
+    part = part + reg * (lambda * share.local_regularised / share.regularised);
   return part;
 }
 
-StepTotals DataParallel::Totals(const StepShare& share, const torch::Tensor& loss, const torch::Tensor& bc,
-                                const torch::Tensor& reg, bool stop_here) {
+StepTotals DataParallel::Totals(const StepShare& share, const torch::Tensor& loss,
+                                const torch::Tensor& bc, const torch::Tensor& reg, bool stop_here) {
   StepTotals t;
   t.samples = share.samples;
   t.regularised = share.regularised;
@@ -424,15 +456,19 @@ StepTotals DataParallel::Totals(const StepShare& share, const torch::Tensor& los
 }
 
 ShardedBatchStream::ShardedBatchStream(const DataParallel& dp, const TrainDataset& data,
-                                       const std::vector<TrainSample>& samples, std::vector<size_t> order, int batch,
-                                       int workers, size_t first_batch) {
+                                       const std::vector<TrainSample>& samples,
+                                       std::vector<size_t> order, int batch, int workers,
+                                       size_t first_batch) {
   if (!dp.active()) {
-    stream_ = std::make_unique<BatchStream>(data, samples, std::move(order), batch, workers, first_batch);
+    stream_ =
+        std::make_unique<BatchStream>(data, samples, std::move(order), batch, workers, first_batch);
     return;
   }
   if (batch < dp.world_size()) {
-    throw Error("", "batch", "the global batch (" + std::to_string(batch) + ") is smaller than the " +
-                                 std::to_string(dp.world_size()) + " processes: every rank needs a sample per step");
+    throw Error("", "batch",
+                "the global batch (" + std::to_string(batch) + ") is smaller than the " +
+                    std::to_string(dp.world_size()) +
+                    " processes: every rank needs a sample per step");
   }
   const size_t n = order.empty() ? samples.size() : order.size();
   const size_t b = static_cast<size_t>(batch);
@@ -450,7 +486,8 @@ ShardedBatchStream::ShardedBatchStream(const DataParallel& dp, const TrainDatase
   // One sample per underlying batch so slices of any size come out of the same ordered stream;
   // `depth` keeps the read-ahead at two slices, as BatchStream's two batches.
   if (!local.empty()) {
-    stream_ = std::make_unique<BatchStream>(data, samples, std::move(local), 1, workers, skip, 2 * widest);
+    stream_ = std::make_unique<BatchStream>(data, samples, std::move(local), 1, workers, skip,
+                                            2 * widest);
   }
 }
 
@@ -467,7 +504,8 @@ bool ShardedBatchStream::Next(TrainBatch* out) {
   out->reg_mask.clear();
   TrainBatch one;
   for (size_t i = 0; i < count; ++i) {
-    if (!stream_->Next(&one)) throw Error("", "distributed", "the sample stream ended early (internal error)");
+    if (!stream_->Next(&one))
+      throw Error("", "distributed", "the sample stream ended early (internal error)");
     out->obs.insert(out->obs.end(), one.obs.begin(), one.obs.end());
     out->actions.insert(out->actions.end(), one.actions.begin(), one.actions.end());
     out->target.insert(out->target.end(), one.target.begin(), one.target.end());

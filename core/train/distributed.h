@@ -26,13 +26,13 @@ constexpr double kDefaultDistTimeoutSeconds = 600;
 
 // Where and as what this process joins a data-parallel run (read from the environment).
 struct Rendezvous {
-  std::string source = "none";   // "none" (one process), "torchrun" or "slurm"
-  int rank = 0;                  // this process, 0 .. world_size - 1
-  int world_size = 1;            // processes in the run
-  int local_rank = 0;            // process index on this node (LOCAL_RANK / SLURM_LOCALID)
-  std::string master_addr;       // host of rank 0, which serves the TCPStore
-  int master_port = 0;           // the TCPStore's port
-  std::string ifname;            // GLOO_SOCKET_IFNAME: interface(s) Gloo binds, comma-separated
+  std::string source = "none";  // "none" (one process), "torchrun" or "slurm"
+  int rank = 0;                 // this process, 0 .. world_size - 1
+  int world_size = 1;           // processes in the run
+  int local_rank = 0;           // process index on this node (LOCAL_RANK / SLURM_LOCALID)
+  std::string master_addr;      // host of rank 0, which serves the TCPStore
+  int master_port = 0;          // the TCPStore's port
+  std::string ifname;           // GLOO_SOCKET_IFNAME: interface(s) Gloo binds, comma-separated
   double timeout_seconds = kDefaultDistTimeoutSeconds;  // rendezvous and per-collective timeout
 
   // Several processes (world_size > 1).
@@ -67,8 +67,8 @@ std::pair<size_t, size_t> ShardSlice(size_t batch_samples, int rank, int world_s
 
 // One optimiser step's sample counts summed over every rank.
 struct StepShare {
-  double samples = 0;      // samples of the global batch
-  double regularised = 0;  // of them, the ones the regulariser sees
+  double samples = 0;                               // samples of the global batch
+  double regularised = 0;                           // of them, the ones the regulariser sees
   double local_samples = 0, local_regularised = 0;  // this rank's part
 };
 

@@ -1,6 +1,8 @@
 // Multi-process training over c10d Gloo (core/train/distributed.h): the rendezvous variables,
 // Slurm hostlists, batch slices, an unreachable master, and real 2-process runs of
 // autofocus-train on loopback compared with a single process on the same global batch.
+#include "core/train/distributed.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -8,9 +10,8 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
 #include <torch/script.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -21,7 +22,6 @@
 
 #include "core/base/error.h"
 #include "core/base/json_io.h"
-#include "core/train/distributed.h"
 #include "core/train/gabril_model.h"
 #include "core/train/run_registry.h"
 #include "tests/support/test_support.h"
@@ -59,8 +59,12 @@ TEST(TrainDistributed, RendezvousFromTorchrunAndSlurmVariables) {
   EXPECT_EQ(r.world_size, 1);
   EXPECT_FALSE(r.multi());
 
-  r = RendezvousFromEnvironment(Lookup({{"MASTER_ADDR", "10.0.0.5"}, {"MASTER_PORT", "12345"}, {"RANK", "3"},
-                                        {"WORLD_SIZE", "4"}, {"LOCAL_RANK", "1"}, {"GLOO_SOCKET_IFNAME", "eth0"},
+  r = RendezvousFromEnvironment(Lookup({{"MASTER_ADDR", "10.0.0.5"},
+                                        {"MASTER_PORT", "12345"},
+                                        {"RANK", "3"},
+                                        {"WORLD_SIZE", "4"},
+                                        {"LOCAL_RANK", "1"},
+                                        {"GLOO_SOCKET_IFNAME", "eth0"},
                                         {"AUTOFOCUS_DIST_TIMEOUT", "2.5"}}));
   EXPECT_EQ(r.source, "torchrun");
   EXPECT_EQ(r.rank, 3);
@@ -74,7 +78,9 @@ TEST(TrainDistributed, RendezvousFromTorchrunAndSlurmVariables) {
   EXPECT_EQ(r.ToJson()["rendezvous"], "torchrun");
 
   // Slurm: rank and size from srun, rank 0's host = the first of the node list, default port.
-  const Env slurm = {{"SLURM_PROCID", "1"}, {"SLURM_NTASKS", "4"}, {"SLURM_LOCALID", "1"},
+  const Env slurm = {{"SLURM_PROCID", "1"},
+                     {"SLURM_NTASKS", "4"},
+                     {"SLURM_LOCALID", "1"},
                      {"SLURM_JOB_NODELIST", "gpu[07-08],login"}};
   r = RendezvousFromEnvironment(Lookup(slurm));
   EXPECT_EQ(r.source, "slurm");
@@ -111,8 +117,10 @@ TEST(TrainDistributed, RendezvousFromTorchrunAndSlurmVariables) {
   EXPECT_EQ(FailingVariable({{"RANK", "2"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}}), "RANK");
   EXPECT_EQ(FailingVariable({{"RANK", "x"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}}), "RANK");
   EXPECT_EQ(FailingVariable({{"RANK", "0"}, {"WORLD_SIZE", "2"}}), "MASTER_ADDR");
-  EXPECT_EQ(FailingVariable({{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}, {"MASTER_PORT", "70000"}}),
-            "MASTER_PORT");
+  EXPECT_EQ(
+      FailingVariable(
+          {{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}, {"MASTER_PORT", "70000"}}),
+      "MASTER_PORT");
   EXPECT_EQ(FailingVariable({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}}), "SLURM_JOB_NODELIST");
   EXPECT_EQ(FailingVariable({{"SLURM_NTASKS", "2"}}), "SLURM_PROCID");
   EXPECT_EQ(FailingVariable({{"AUTOFOCUS_DIST", "on"}}), "AUTOFOCUS_DIST");
@@ -122,7 +130,8 @@ TEST(TrainDistributed, RendezvousFromTorchrunAndSlurmVariables) {
 
 TEST(TrainDistributed, ExpandsSlurmHostlistsLikeScontrol) {
   using V = std::vector<std::string>;
-  EXPECT_EQ(ExpandSlurmHostlist("node[01-04],other"), (V{"node01", "node02", "node03", "node04", "other"}));
+  EXPECT_EQ(ExpandSlurmHostlist("node[01-04],other"),
+            (V{"node01", "node02", "node03", "node04", "other"}));
   EXPECT_EQ(ExpandSlurmHostlist("localhost"), (V{"localhost"}));
   EXPECT_EQ(ExpandSlurmHostlist("a[1,3-4]b"), (V{"a1b", "a3b", "a4b"}));
   EXPECT_EQ(ExpandSlurmHostlist("gpu[9-11]"), (V{"gpu9", "gpu10", "gpu11"}));
@@ -207,8 +216,9 @@ struct StepResult {
   StepTotals totals;                 // the step's totals as the loop records them
 };
 
-StepResult Step(DataParallel& dp, GabrilCnn& model, const torch::Tensor& obs, const torch::Tensor& act,
-                const torch::Tensor& target, const torch::Tensor& mask, bool stop) {
+StepResult Step(DataParallel& dp, GabrilCnn& model, const torch::Tensor& obs,
+                const torch::Tensor& act, const torch::Tensor& target, const torch::Tensor& mask,
+                bool stop) {
   const double lambda = 10;
   model->zero_grad();
   auto z = model->Encode(obs);
@@ -243,7 +253,8 @@ TEST(TrainDistributed, SummedShardGradientsEqualTheWholeBatchGradient) {
   {
     torch::NoGradGuard guard;
     for (auto& m : ranks) {
-      for (auto& p : m->parameters()) p.normal_();  // anything: rank 0's broadcast must overwrite it
+      for (auto& p : m->parameters())
+        p.normal_();  // anything: rank 0's broadcast must overwrite it
     }
   }
   std::vector<torch::Tensor> p0 = ranks[0]->parameters();
@@ -268,7 +279,9 @@ TEST(TrainDistributed, SummedShardGradientsEqualTheWholeBatchGradient) {
         DataParallel dp(me);
         dp.BroadcastParameters(*ranks[rank]);
         const auto [lo, hi] = ShardSlice(static_cast<size_t>(n), rank, 2);
-        auto s = [&](const torch::Tensor& t) { return t.slice(0, static_cast<int64_t>(lo), static_cast<int64_t>(hi)); };
+        auto s = [&](const torch::Tensor& t) {
+          return t.slice(0, static_cast<int64_t>(lo), static_cast<int64_t>(hi));
+        };
         part[rank] = Step(dp, ranks[rank], s(obs), s(act), s(target), s(mask), /*stop=*/rank == 1);
       } catch (const std::exception& e) {
         failure[rank] = e.what();
@@ -288,8 +301,10 @@ TEST(TrainDistributed, SummedShardGradientsEqualTheWholeBatchGradient) {
       EXPECT_TRUE(torch::equal(part[0].grads[i], part[1].grads[i]));  // every rank steps alike
       scale = std::max(scale, whole.grads[i].abs().max().item<double>());
     }
-    std::printf("global batch %lld: max |summed shard gradient - whole-batch gradient| %.3g (max |gradient| %.3g)\n",
-                static_cast<long long>(n), worst, scale);
+    std::printf(
+        "global batch %lld: max |summed shard gradient - whole-batch gradient| %.3g (max "
+        "|gradient| %.3g)\n",
+        static_cast<long long>(n), worst, scale);
     EXPECT_LT(worst, 1e-5 * scale);
     for (const auto& p : part) {
       EXPECT_NEAR(p.totals.loss, whole.totals.loss, 1e-5 * whole.totals.loss);
@@ -324,9 +339,29 @@ std::string TrainProgram() {
 // such components exist (measured: 2e-4..9e-4 after 20 steps at lr 1e-4, 1 vs 2 threads, same
 // process); at lr 1e-5 with the default seed the drift is ~3e-7.
 std::vector<std::string> TinyRun(const std::string& name) {
-  return {SampleProject().string(), "--name", name, "--regularizer", "gabril_mse", "--fraction", "0.5",
-          "--input-size", "72x128", "--epochs", "5", "--batch", "13", "--threads", "1", "--val-fraction", "0.34",
-          "--lr", "1e-5", "--progress", "none", "--dist-timeout", "120"};
+  return {SampleProject().string(),
+          "--name",
+          name,
+          "--regularizer",
+          "gabril_mse",
+          "--fraction",
+          "0.5",
+          "--input-size",
+          "72x128",
+          "--epochs",
+          "5",
+          "--batch",
+          "13",
+          "--threads",
+          "1",
+          "--val-fraction",
+          "0.34",
+          "--lr",
+          "1e-5",
+          "--progress",
+          "none",
+          "--dist-timeout",
+          "120"};
 }
 
 // A started autofocus-train process; stdout to a pipe (when asked) or a file, stderr to a file.
@@ -336,14 +371,15 @@ struct Child {
   std::filesystem::path log;  // stdout (unless piped) and stderr
 };
 
-Child Start(const std::vector<std::string>& args, const Env& extra, const std::filesystem::path& log,
-            bool pipe_stdout = false) {
+Child Start(const std::vector<std::string>& args, const Env& extra,
+            const std::filesystem::path& log, bool pipe_stdout = false) {
   // The child's environment: ours without any launcher variable, plus `extra`.
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
     const std::string kv = *e, key = kv.substr(0, kv.find('='));
-    if (key.rfind("SLURM_", 0) == 0 || key == "RANK" || key == "WORLD_SIZE" || key == "LOCAL_RANK" ||
-        key == "MASTER_ADDR" || key == "MASTER_PORT" || key == "GLOO_SOCKET_IFNAME" || key.rfind("AUTOFOCUS_DIST", 0) == 0) {
+    if (key.rfind("SLURM_", 0) == 0 || key == "RANK" || key == "WORLD_SIZE" ||
+        key == "LOCAL_RANK" || key == "MASTER_ADDR" || key == "MASTER_PORT" ||
+        key == "GLOO_SOCKET_IFNAME" || key.rfind("AUTOFOCUS_DIST", 0) == 0) {
       continue;
     }
     env.push_back(kv);
@@ -397,13 +433,15 @@ std::string Slurp(const std::filesystem::path& p) {
 }
 
 Env Torchrun(int rank, int port) {
-  return {{"MASTER_ADDR", "127.0.0.1"}, {"MASTER_PORT", std::to_string(port)}, {"RANK", std::to_string(rank)},
+  return {{"MASTER_ADDR", "127.0.0.1"},
+          {"MASTER_PORT", std::to_string(port)},
+          {"RANK", std::to_string(rank)},
           {"WORLD_SIZE", "2"}};
 }
 
 // Runs both ranks to the end; expects exit code 0 from each.
-void RunPair(const std::vector<std::string>& args, const Env& env0, const Env& env1, const TempDir& logs,
-             const std::string& tag) {
+void RunPair(const std::vector<std::string>& args, const Env& env0, const Env& env1,
+             const TempDir& logs, const std::string& tag) {
   Child r0 = Start(args, env0, logs / (tag + "-rank0.log"));
   Child r1 = Start(args, env1, logs / (tag + "-rank1.log"));
   const int e0 = Finish(r0), e1 = Finish(r1);
@@ -456,8 +494,10 @@ TEST(TrainDistributed, TwoProcessesOnLoopbackEqualOneProcessWithTheSameGlobalBat
     *(std::find(args.begin(), args.end(), "--threads") + 1) = "2";
     Child c = Start(args, {}, logs / "single-2threads.log");
     if (Finish(c) == 0) {
-      std::printf("for scale, 1 process on 1 vs 2 threads: %.3g\n",
-                  MaxParameterDifference(single / "policy.pt", RunDirectory(SampleProject(), "single-2threads") / "policy.pt"));
+      std::printf(
+          "for scale, 1 process on 1 vs 2 threads: %.3g\n",
+          MaxParameterDifference(single / "policy.pt",
+                                 RunDirectory(SampleProject(), "single-2threads") / "policy.pt"));
     }
   }
 
@@ -486,12 +526,13 @@ TEST(TrainDistributed, StopOnOneRankStopsBothAtTheSameStepAndTheRunResumes) {
   // Slurm-style variables this time, with Gloo bound to the loopback interface by name.
   const int port = FreePort();
   auto slurm = [&](int rank) {
-    return Env{{"SLURM_PROCID", std::to_string(rank)}, {"SLURM_NTASKS", "2"}, {"SLURM_LOCALID", std::to_string(rank)},
-               {"SLURM_JOB_NODELIST", "localhost"}, {"MASTER_PORT", std::to_string(port)},
-               {"GLOO_SOCKET_IFNAME", "lo"}};
+    return Env{{"SLURM_PROCID", std::to_string(rank)},  {"SLURM_NTASKS", "2"},
+               {"SLURM_LOCALID", std::to_string(rank)}, {"SLURM_JOB_NODELIST", "localhost"},
+               {"MASTER_PORT", std::to_string(port)},   {"GLOO_SOCKET_IFNAME", "lo"}};
   };
   auto args = TinyRun("stopped");
-  *(std::find(args.begin(), args.end(), "--progress") + 1) = "json";  // rank 0's first line: the loop runs
+  *(std::find(args.begin(), args.end(), "--progress") + 1) =
+      "json";  // rank 0's first line: the loop runs
   Child r0 = Start(args, slurm(0), logs / "rank0.log", /*pipe_stdout=*/true);
   Child r1 = Start(TinyRun("stopped"), slurm(1), logs / "rank1.log");
   std::string text;
@@ -517,8 +558,9 @@ TEST(TrainDistributed, StopOnOneRankStopsBothAtTheSameStepAndTheRunResumes) {
 
   // Resumed with two processes (torchrun variables): the same parameters as one process.
   const int port2 = FreePort();
-  const std::vector<std::string> resume = {SampleProject().string(), "--resume", "stopped", "--threads", "1",
-                                           "--progress", "none", "--dist-timeout", "120"};
+  const std::vector<std::string> resume = {
+      SampleProject().string(), "--resume", "stopped", "--threads", "1", "--progress", "none",
+      "--dist-timeout",         "120"};
   RunPair(resume, Torchrun(0, port2), Torchrun(1, port2), logs, "resume");
   const Json done = LoadJsonFile(dir / "run.json");
   EXPECT_EQ(done["status"], "completed");
@@ -526,8 +568,9 @@ TEST(TrainDistributed, StopOnOneRankStopsBothAtTheSameStepAndTheRunResumes) {
   EXPECT_EQ(done["sessions"].size(), 2u);
   ASSERT_TRUE(std::filesystem::exists(dir / "policy.pt"));
   const double diff = MaxParameterDifference(single / "policy.pt", dir / "policy.pt");
-  std::printf("max |parameter difference|, stopped at step %d + resumed on 2 processes vs 1: %.3g\n",
-              run["steps"].get<int>(), diff);
+  std::printf(
+      "max |parameter difference|, stopped at step %d + resumed on 2 processes vs 1: %.3g\n",
+      run["steps"].get<int>(), diff);
   EXPECT_LT(diff, 1e-5);
   EXPECT_EQ(ReadMetrics(dir / "metrics.jsonl").size(), 5u);
 }

@@ -10,11 +10,12 @@
 namespace autofocus {
 
 const std::filesystem::path& SampleProject() {
-  static testing::TempDir* dir = new testing::TempDir();  // leaked on purpose: lives for the whole process
+  static testing::TempDir* dir =
+      new testing::TempDir();  // leaked on purpose: lives for the whole process
   static const std::filesystem::path project = [] {
     const auto p = dir->path() / "P";
-    const auto r =
-        testing::RunCli({"demo", "--out", p.string(), "--episodes", "3", "--frames", "20", "--progress", "none"});
+    const auto r = testing::RunCli(
+        {"demo", "--out", p.string(), "--episodes", "3", "--frames", "20", "--progress", "none"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return p;
   }();
