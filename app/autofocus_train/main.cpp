@@ -3,10 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "app/autofocus/console_progress.h"
 #include "core/base/error.h"
@@ -25,162 +27,262 @@ extern "C" void OnSignal(int sig) {
   g_stop.store(true);
 }
 
-// Flags given on the command line (unset ones keep the preset / config value).
-struct Flags {
-  std::string project, preset, config, resume, progress = "bar", input_size;
-  std::optional<std::string> name, model, regularizer, target, fraction_unit;
-  std::optional<double> lambda, beta, fraction, lr, lr_gamma, grad_clip, val_fraction;
-  std::optional<int> epochs, batch, lr_step, threads, stack, workers, max_steps;
-  std::optional<uint64_t> seed;
-  std::optional<std::string> dist;           // AUTOFOCUS_DIST: auto | off
-  std::optional<double> dist_timeout;        // AUTOFOCUS_DIST_TIMEOUT in seconds
-  bool rgb = false;
+// How a flag's text becomes the JSON value of its TrainOptions field.
+enum class Kind { kString, kInt, kDouble, kStringList, kDoubleList, kSetTrue, kSetFalse };
+
+// One command-line flag bound to a TrainOptions field (docs/training.md lists them all).
+struct FlagSpec {
+  const char* flag;   // e.g. "--lr"
+  const char* field;  // TrainOptions JSON field, e.g. "lr"
+  Kind kind;          // value conversion
+  const char* help;   // --help text
+  bool execution;     // changes how, not what, is trained: allowed next to --resume
 };
+
+const std::vector<FlagSpec>& Specs() {
+  static const std::vector<FlagSpec> specs = {
+      {"--name", "name", Kind::kString,
+       "Run folder name under PROJECT/runs (default: run-<UTC time>)", false},
+      {"--model", "model", Kind::kString, "gabril-cnn | resnet18 | resnet34", false},
+      {"--regularizer", "regularizer", Kind::kString,
+       "none | gabril_mse | l1_outside | kl | js | tv", false},
+      {"--lambda", "lambda", Kind::kDouble, "Regulariser weight (default 10)", false},
+      {"--beta", "beta", Kind::kDouble, "Spatial-softmax temperature (default 50)", false},
+      {"--target", "target", Kind::kString, "Target maps: vlm | gaze | none", false},
+      {"--gaze-sigma", "gaze_sigma", Kind::kDouble,
+       "Gaze Gaussian sigma in px at 320 px width (default 30)", false},
+      {"--gaze-window", "gaze_window", Kind::kInt, "Gaze points from frames t-W..t+W (default 160)",
+       false},
+      {"--fraction", "fraction", Kind::kDouble,
+       "Share of frames the regulariser sees, 0..1 (default 1)", false},
+      {"--fraction-unit", "fraction_unit", Kind::kString, "frame | episode (default frame)", false},
+      {"--epochs", "epochs", Kind::kInt, "Epochs (default 500)", false},
+      {"--total-steps", "total_steps", Kind::kInt,
+       "Train exactly this many steps (overrides --epochs)", false},
+      {"--batch", "batch", Kind::kInt, "Batch size (default 128)", false},
+      {"--optimizer", "optimizer", Kind::kString, "adam | adamw (default adam)", false},
+      {"--lr", "lr", Kind::kDouble, "Learning rate (default 5e-4)", false},
+      {"--weight-decay", "weight_decay", Kind::kDouble,
+       "Weight decay (default: adam 0, adamw 0.01)", false},
+      {"--scheduler", "scheduler", Kind::kString, "step | cosine | constant (default step)", false},
+      {"--lr-step", "lr_step", Kind::kInt, "StepLR step in epochs (default 50)", false},
+      {"--lr-gamma", "lr_gamma", Kind::kDouble, "StepLR factor (default 0.5)", false},
+      {"--warmup", "warmup", Kind::kDouble, "Share of steps with a linear warm-up (default 0)",
+       false},
+      {"--grad-clip", "grad_clip", Kind::kDouble, "Clip the gradient norm (default 0 = off)",
+       false},
+      {"--action-weights", "action_weights", Kind::kDoubleList,
+       "Per-dimension BC weights, comma-separated", false},
+      {"--normalize-actions", "normalize_actions", Kind::kSetTrue,
+       "Standardise actions by training statistics", false},
+      {"--state", "state_keys", Kind::kStringList, "State keys as extra input, comma-separated",
+       false},
+      {"--raw-state", "normalize_state", Kind::kSetFalse, "Do not standardise the state input",
+       false},
+      {"--seed", "seed", Kind::kInt, "Seed of init, split, order and fraction mask (default 1)",
+       false},
+      {"--stack", "stack", Kind::kInt, "Frames per observation (default 2)", false},
+      {"--rgb", "grayscale", Kind::kSetFalse, "RGB frames instead of ITU-R 601 grayscale", false},
+      {"--val-fraction", "val_fraction", Kind::kDouble, "Share of episodes held out (default 0.1)",
+       false},
+      {"--split", "split", Kind::kString, "seeded | hdf5 (the imported mask/train and mask/valid)",
+       false},
+      {"--filter", "filter", Kind::kString, "flagged | unflagged | mask:NAME (default: all frames)",
+       false},
+      {"--log-every", "log_every", Kind::kInt,
+       "A metrics record every N steps (default 50; 0 = per epoch)", false},
+      {"--checkpoint-every", "checkpoint_every", Kind::kInt,
+       "Keep a checkpoint every N epochs (default 0)", false},
+      {"--threads", "threads", Kind::kInt, "LibTorch threads (default 0 = library default)", true},
+      {"--workers", "data_workers", Kind::kInt, "Background batch threads (default 1)", true},
+      {"--max-steps", "max_steps", Kind::kInt, "Stop (resumable) after this many steps in total",
+       true},
+      {"--device", "device", Kind::kString, "cpu | cuda | cuda:N (default cpu)", true},
+  };
+  return specs;
+}
+
+// The JSON value of a flag's text; Error naming the flag when it does not parse.
+autofocus::Json FlagValue(const FlagSpec& spec, const std::string& text) {
+  using autofocus::Error;
+  using autofocus::Json;
+  auto number = [&](const std::string& t, bool integer) -> Json {
+    size_t used = 0;
+    try {
+      if (integer) {
+        const long long v = std::stoll(t, &used);
+        if (used == t.size()) return v;
+      } else {
+        const double v = std::stod(t, &used);
+        if (used == t.size()) return v;
+      }
+    } catch (const std::exception&) {
+    }
+    throw Error(
+        "", spec.flag,
+        std::string("expected ") + (integer ? "an integer" : "a number") + ", got \"" + t + "\"");
+  };
+  auto split = [](const std::string& t) {
+    std::vector<std::string> parts;
+    std::string cur;
+    for (char c : t) {
+      if (c == ',') {
+        parts.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    if (!t.empty()) parts.push_back(cur);
+    return parts;
+  };
+  switch (spec.kind) {
+    case Kind::kString:
+      return text;
+    case Kind::kInt:
+      return number(text, true);
+    case Kind::kDouble:
+      return number(text, false);
+    case Kind::kStringList:
+      return split(text);
+    case Kind::kDoubleList: {
+      Json a = Json::array();
+      for (const auto& p : split(text)) a.push_back(number(p, false));
+      return a;
+    }
+    case Kind::kSetTrue:
+      return true;
+    case Kind::kSetFalse:
+      return false;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace autofocus;
-  Flags f;
-  CLI::App app{"Train a saliency-regularised behaviour-cloning policy on a project (docs/training.md)"};
+  std::string project, preset, config, resume, progress_mode = "bar", input_size;
+  CLI::App app{
+      "Train a saliency-regularised behaviour-cloning policy on a project (docs/training.md)"};
   app.name("autofocus train");
-  app.add_option("PROJECT", f.project, "Project directory");
+  app.add_option("PROJECT", project, "Project directory");
   bool benchmark = false;
   int bench_steps = 3;
-  app.add_flag("--benchmark", benchmark,
-               "Time training steps on random data (GABRIL CNN, --batch default 64, --input-size "
-               "default 180x320) for each regulariser; one JSON line each");
+  std::string bench_project;
+  app.add_flag(
+      "--benchmark", benchmark,
+      "Time training steps (GABRIL CNN, --batch default 64, --input-size default 180x320) for each "
+      "regulariser; one JSON line each");
   app.add_option("--benchmark-steps", bench_steps, "Steps timed per regulariser (default 3)");
-  app.add_option("--preset", f.preset, "Start from a preset: paper-carla | quick");
-  app.add_option("--config", f.config, "JSON file with training options (after the preset, before flags)");
-  app.add_option("--resume", f.resume, "Continue run NAME from its last checkpoint (its stored options apply)");
-  app.add_option("--name", f.name, "Run folder name under PROJECT/runs (default: run-<UTC time>)");
-  app.add_option("--model", f.model, "Model: gabril-cnn");
-  app.add_option("--regularizer", f.regularizer, "none | gabril_mse | l1_outside");
-  app.add_option("--lambda", f.lambda, "Regulariser weight (default 10)");
-  app.add_option("--beta", f.beta, "gabril_mse softmax temperature (default 50)");
-  app.add_option("--target", f.target, "Target maps: vlm | none (gaze: not yet)");
-  app.add_option("--fraction", f.fraction, "Share of frames the regulariser sees, 0..1 (default 1)");
-  app.add_option("--fraction-unit", f.fraction_unit, "frame | episode (default frame)");
-  app.add_option("--epochs", f.epochs, "Epochs (default 500)");
-  app.add_option("--batch", f.batch, "Batch size (default 128)");
-  app.add_option("--lr", f.lr, "Adam learning rate (default 5e-4)");
-  app.add_option("--lr-step", f.lr_step, "StepLR step in epochs (default 50)");
-  app.add_option("--lr-gamma", f.lr_gamma, "StepLR factor (default 0.5)");
-  app.add_option("--grad-clip", f.grad_clip, "Clip the gradient norm (default 0 = off)");
-  app.add_option("--seed", f.seed, "Seed of init, split, order and fraction mask (default 1)");
-  app.add_option("--threads", f.threads, "LibTorch threads (default 0 = library default)");
-  app.add_option("--input-size", f.input_size, "Model input HxW (default 180x320; e.g. 90x160)");
-  app.add_option("--stack", f.stack, "Frames per observation (default 2)");
-  app.add_flag("--rgb", f.rgb, "RGB frames instead of ITU-R 601 grayscale");
-  app.add_option("--val-fraction", f.val_fraction, "Share of episodes held out (default 0.1)");
-  app.add_option("--workers", f.workers, "Background batch threads (default 1)");
-  app.add_option("--max-steps", f.max_steps, "Stop (resumable) after this many steps in total");
-  app.add_option("--progress", f.progress, "bar | json | none")->check(CLI::IsMember({"bar", "json", "none"}));
-  app.add_option("--dist", f.dist,
-                 "Multi-process run: auto (from torchrun/Slurm variables, the default) | off (one process)")
+  app.add_option(
+      "--benchmark-project", bench_project,
+      "Benchmark on this project's frames through the real loader (measures the data wait)");
+  app.add_option("--preset", preset, "Start from a preset: paper-carla | paper-robot | quick");
+  app.add_option("--config", config,
+                 "JSON file with training options (after the preset, before flags)");
+  app.add_option("--resume", resume,
+                 "Continue run NAME from its last checkpoint (its stored options apply)");
+  app.add_option("--input-size", input_size, "Model input HxW (default 180x320; e.g. 90x160)");
+  std::vector<std::optional<std::string>> values(Specs().size());
+  std::vector<bool> set_flags(Specs().size(), false);
+  std::vector<CLI::Option*> flag_options(Specs().size(), nullptr);
+  for (size_t i = 0; i < Specs().size(); ++i) {
+    const FlagSpec& s = Specs()[i];
+    if (s.kind == Kind::kSetTrue || s.kind == Kind::kSetFalse) {
+      flag_options[i] = app.add_flag(s.flag, s.help);
+    } else {
+      app.add_option(s.flag, values[i], s.help);
+    }
+  }
+  app.add_option("--progress", progress_mode, "bar | json | none")
+      ->check(CLI::IsMember({"bar", "json", "none"}));
+  // Not TrainOptions fields: how the processes of a run meet, not what is trained.
+  std::optional<std::string> dist;
+  std::optional<double> dist_timeout;
+  app.add_option("--dist", dist,
+                 "Multi-process run: auto (from torchrun/Slurm variables, the default) | off")
       ->check(CLI::IsMember({"auto", "off"}));
-  app.add_option("--dist-timeout", f.dist_timeout,
-                 "Seconds to wait for the other processes and for each collective (default 600)")
+  app.add_option("--dist-timeout", dist_timeout,
+                 "Seconds to wait for the other processes and each collective (default 600)")
       ->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (!benchmark && f.project.empty()) {
+  for (size_t i = 0; i < Specs().size(); ++i) {
+    if (flag_options[i]) set_flags[i] = flag_options[i]->count() > 0;
+  }
+  auto given = [&](size_t i) { return values[i].has_value() || set_flags[i]; };
+  if (!benchmark && project.empty()) {
     std::cerr << "error: PROJECT is required\nRun with --help for more information.\n";
     return 2;
   }
 
   try {
-    if (benchmark) {
-      int h = 180, w = 320;
-      if (!f.input_size.empty() && !ParseInputSize(f.input_size, &h, &w)) {
-        throw Error("", "--input-size", "expected HxW, got \"" + f.input_size + "\"");
+    // Flags as a JSON object of TrainOptions fields: the same names as --config files and the
+    // studio use, so every front end fills the one struct the same way.
+    Json overrides = Json::object();
+    std::vector<std::string> refused;
+    for (size_t i = 0; i < Specs().size(); ++i) {
+      if (!given(i)) continue;
+      const FlagSpec& s = Specs()[i];
+      overrides[s.field] = FlagValue(s, values[i].value_or(""));
+      if (!s.execution) refused.push_back(s.flag);
+    }
+    if (!input_size.empty()) {
+      int h = 0, w = 0;
+      if (!ParseInputSize(input_size, &h, &w)) {
+        throw Error("", "--input-size", "expected HxW, e.g. 180x320, got \"" + input_size + "\"");
       }
+      overrides["input_height"] = h;
+      overrides["input_width"] = w;
+    }
+    if (benchmark) {
+      const int h = overrides.value("input_height", 180), w = overrides.value("input_width", 320);
       for (const char* reg : {"none", "gabril_mse", "l1_outside", "l1_outside_naive"}) {
-        const Json j = BenchmarkTrainingStep(reg, f.batch.value_or(64), h, w, bench_steps, f.threads.value_or(0));
+        const Json j = BenchmarkTrainingStep(reg, overrides.value("batch", 64), h, w, bench_steps,
+                                             overrides.value("threads", 0), bench_project,
+                                             overrides.value("data_workers", 1));
         std::printf("%s\n", j.dump().c_str());
         std::fflush(stdout);
       }
       return 0;
     }
-    TrainOptions o;
-    if (!f.preset.empty()) o = TrainOptions::Preset(f.preset);
-    if (!f.config.empty()) {
-      Json j = o.ToJson();
-      j.erase("lambda");  // the preset's raw lambda_option stays unless the file sets lambda
-      const Json file = LoadJsonFile(f.config);  // kept alive: items() only references it
-      for (const auto& [k, v] : file.items()) {
-        if (k == "lambda") j["lambda_option"] = v;
-        j[k] = v;
-      }
-      o = TrainOptions::FromJson(j, f.config);
-    }
-    if (f.name) o.name = *f.name;
-    if (f.model) o.model = *f.model;
-    if (f.regularizer) o.regularizer = *f.regularizer;
-    if (f.lambda) o.lambda = *f.lambda;
-    if (f.beta) o.beta = *f.beta;
-    if (f.target) o.target = *f.target;
-    if (f.fraction) o.fraction = *f.fraction;
-    if (f.fraction_unit) o.fraction_unit = *f.fraction_unit;
-    if (f.epochs) o.epochs = *f.epochs;
-    if (f.batch) o.batch = *f.batch;
-    if (f.lr) o.lr = *f.lr;
-    if (f.lr_step) o.lr_step = *f.lr_step;
-    if (f.lr_gamma) o.lr_gamma = *f.lr_gamma;
-    if (f.grad_clip) o.grad_clip = *f.grad_clip;
-    if (f.seed) o.seed = *f.seed;
-    if (f.threads) o.threads = *f.threads;
-    if (f.stack) o.stack = *f.stack;
-    if (f.rgb) o.grayscale = false;
-    if (f.val_fraction) o.val_fraction = *f.val_fraction;
-    if (f.workers) o.data_workers = *f.workers;
-    if (f.max_steps) o.max_steps = *f.max_steps;
-    if (!f.input_size.empty() && !ParseInputSize(f.input_size, &o.input_height, &o.input_width)) {
-      throw Error("", "--input-size", "expected HxW, e.g. 180x320, got \"" + f.input_size + "\"");
-    }
-    if (f.resume.empty()) o.Check();
-    if (!f.resume.empty()) {
+    if (!resume.empty()) {
       // A resumed run continues with the options it was started with; a method flag given here
       // would be silently ignored, so say so instead.
-      std::vector<std::string> given;
-      if (!f.preset.empty()) given.push_back("--preset");
-      if (!f.config.empty()) given.push_back("--config");
-      if (!f.input_size.empty()) given.push_back("--input-size");
-      if (f.name) given.push_back("--name");
-      if (f.model) given.push_back("--model");
-      if (f.regularizer) given.push_back("--regularizer");
-      if (f.lambda) given.push_back("--lambda");
-      if (f.beta) given.push_back("--beta");
-      if (f.target) given.push_back("--target");
-      if (f.fraction) given.push_back("--fraction");
-      if (f.fraction_unit) given.push_back("--fraction-unit");
-      if (f.epochs) given.push_back("--epochs");
-      if (f.batch) given.push_back("--batch");
-      if (f.lr) given.push_back("--lr");
-      if (f.lr_step) given.push_back("--lr-step");
-      if (f.lr_gamma) given.push_back("--lr-gamma");
-      if (f.grad_clip) given.push_back("--grad-clip");
-      if (f.seed) given.push_back("--seed");
-      if (f.stack) given.push_back("--stack");
-      if (f.rgb) given.push_back("--rgb");
-      if (f.val_fraction) given.push_back("--val-fraction");
-      if (!given.empty()) {
+      if (!preset.empty()) refused.insert(refused.begin(), "--preset");
+      if (!config.empty()) refused.insert(refused.begin(), "--config");
+      if (!input_size.empty()) refused.push_back("--input-size");
+      if (!refused.empty()) {
         std::string list;
-        for (const auto& g : given) list += (list.empty() ? "" : ", ") + g;
-        std::fprintf(stderr, "error: --resume continues run %s with the options it was started with; drop %s\n",
-                     f.resume.c_str(), list.c_str());
+        for (const auto& g : refused) list += (list.empty() ? "" : ", ") + g;
+        std::fprintf(
+            stderr,
+            "error: --resume continues run %s with the options it was started with; drop %s\n",
+            resume.c_str(), list.c_str());
         return 2;
       }
     }
+    // Order: preset, then config file, then flags (each FromJson starts from the previous).
+    TrainOptions o;
+    if (!preset.empty()) o = TrainOptions::Preset(preset);
+    if (!config.empty()) {
+      Json file = LoadJsonFile(config);
+      if (file.is_object() && file.contains("lambda") && !file.contains("lambda_option")) {
+        file["lambda_option"] = file["lambda"];  // a hand-written lambda is the raw setting
+      }
+      o = TrainOptions::FromJson(file, config, o);
+    }
+    if (overrides.contains("lambda")) overrides["lambda_option"] = overrides["lambda"];
+    o = TrainOptions::FromJson(overrides, "", o);
 
     // The training library reads the multi-process settings from the environment (so a launcher,
     // the studio and tests configure it alike); the flags are shorthands that override it.
-    if (f.dist) ::setenv("AUTOFOCUS_DIST", f.dist->c_str(), 1);
-    if (f.dist_timeout) ::setenv("AUTOFOCUS_DIST_TIMEOUT", std::to_string(*f.dist_timeout).c_str(), 1);
+    if (dist) ::setenv("AUTOFOCUS_DIST", dist->c_str(), 1);
+    if (dist_timeout) ::setenv("AUTOFOCUS_DIST_TIMEOUT", std::to_string(*dist_timeout).c_str(), 1);
 
     struct sigaction sa {};
     sa.sa_handler = OnSignal;
@@ -190,36 +292,48 @@ int main(int argc, char** argv) {
 
     cli::ConsoleProgress bar;
     ProgressCallback progress;
-    if (f.progress == "bar") {
+    if (progress_mode == "bar") {
       progress = bar.Callback();
-    } else if (f.progress == "json") {
+    } else if (progress_mode == "json") {
       progress = [](const Progress& p) {
-        std::printf("%s\n", Json({{"stage", p.stage}, {"item", p.item}, {"done", p.done}, {"total", p.total},
-                                  {"eta_seconds", p.eta_seconds}}).dump().c_str());
+        std::printf("%s\n", Json({{"stage", p.stage},
+                                  {"item", p.item},
+                                  {"done", p.done},
+                                  {"total", p.total},
+                                  {"eta_seconds", p.eta_seconds}})
+                                .dump()
+                                .c_str());
         std::fflush(stdout);
       };
     }
     MetricsCallback metrics = [&](const Json& rec) {
-      if (f.progress == "json") {
+      if (progress_mode == "json") {
         std::printf("%s\n", Json({{"metrics", rec}}).dump().c_str());
         std::fflush(stdout);
       }
     };
-    const TrainReport r = RunTraining(f.project, o, f.resume, progress, StopOnFlag(g_stop), metrics);
+    const TrainReport r = RunTraining(project, o, resume, progress, StopOnFlag(g_stop), metrics);
     bar.Finish();
-    if (f.progress != "json") {
-      std::printf("Run %s: %s after %d epochs, %lld steps in %.1f s; last loss %.6g", r.run_dir.c_str(),
-                  r.status.c_str(), r.epochs_done, static_cast<long long>(r.steps), r.seconds, r.last_loss);
+    if (progress_mode != "json") {
+      std::printf("Run %s: %s after %d epochs, %lld steps in %.1f s; last loss %.6g",
+                  r.run_dir.c_str(), r.status.c_str(), r.epochs_done,
+                  static_cast<long long>(r.steps), r.seconds, r.last_loss);
       if (r.best_val_bc >= 0) std::printf(", best validation BC %.6g", r.best_val_bc);
       std::printf("\n");
       if (r.status == "stopped") {
-        std::printf("Resume with: autofocus train %s --resume %s\n", f.project.c_str(),
+        std::printf("Resume with: autofocus train %s --resume %s\n", project.c_str(),
                     r.run_dir.filename().c_str());
       }
     } else {
-      std::printf("%s\n", Json({{"run", r.run_dir.string()}, {"status", r.status}, {"epochs_done", r.epochs_done},
-                                {"steps", r.steps}, {"seconds", r.seconds}, {"last_loss", r.last_loss},
-                                {"best_val_bc", r.best_val_bc}}).dump().c_str());
+      std::printf("%s\n", Json({{"run", r.run_dir.string()},
+                                {"status", r.status},
+                                {"epochs_done", r.epochs_done},
+                                {"steps", r.steps},
+                                {"seconds", r.seconds},
+                                {"last_loss", r.last_loss},
+                                {"best_val_bc", r.best_val_bc}})
+                              .dump()
+                              .c_str());
     }
     if (r.status == "stopped" && g_signal.load() != 0) return 128 + g_signal.load();
     return 0;

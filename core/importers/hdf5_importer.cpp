@@ -1,9 +1,9 @@
 #include "core/importers/hdf5_importer.h"
 
 #include <algorithm>
-#include <map>
 #include <array>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "core/base/atomic_file.h"
@@ -31,7 +31,8 @@ std::vector<float> ReadAllFloats(hid_t f, const std::string& path, std::vector<h
   size_t n = 1;
   for (hsize_t v : *dims) n *= static_cast<size_t>(v);
   std::vector<float> out(n);
-  if (n > 0 && H5Dread(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) return {};
+  if (n > 0 && H5Dread(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    return {};
   return out;
 }
 
@@ -39,15 +40,16 @@ std::vector<float> ReadAllFloats(hid_t f, const std::string& path, std::vector<h
 // [T,K,4], key_track_ids [T,K], -1 padding; labels as a JSON attribute): they come back as the
 // episode's tracks.json and key_objects.json, one sub-sequence with every track key, marked
 // imported (a later `autofocus run` recomputes them from the model answers).
-void ImportKeyBoxes(hid_t f, const std::string& file, const std::string& group, const std::string& episode,
-                    size_t frames, ProjectStore& store) {
+void ImportKeyBoxes(hid_t f, const std::string& file, const std::string& group,
+                    const std::string& episode, size_t frames, ProjectStore& store) {
   std::vector<hsize_t> bdims, idims;
   const std::vector<float> boxes = ReadAllFloats(f, group + "/annotations/key_boxes", &bdims);
   const std::vector<float> ids = ReadAllFloats(f, group + "/annotations/key_track_ids", &idims);
   if (boxes.empty() || ids.empty()) return;
-  if (bdims.size() != 3 || bdims[0] != frames || bdims[2] != 4 || idims.size() != 2 || idims[0] != frames ||
-      idims[1] != bdims[1]) {
-    throw Error(file, group + "/annotations", "key_boxes [T,K,4] and key_track_ids [T,K] do not match the demo");
+  if (bdims.size() != 3 || bdims[0] != frames || bdims[2] != 4 || idims.size() != 2 ||
+      idims[0] != frames || idims[1] != bdims[1]) {
+    throw Error(file, group + "/annotations",
+                "key_boxes [T,K,4] and key_track_ids [T,K] do not match the demo");
   }
   Json labels = Json::object();
   const Json attrs = hdf5::ReadAttributes(f, group + "/annotations", 1 << 20);
@@ -65,7 +67,8 @@ void ImportKeyBoxes(hid_t f, const std::string& file, const std::string& group, 
       if (id < 0) continue;
       const float* b = &boxes[(t * K + k) * 4];
       const std::string label = labels.value(std::to_string(id), std::string("object"));
-      dets.push_back({{"box", {b[0], b[1], b[2], b[3]}}, {"label", label}, {"score", 1.0}, {"id", id}});
+      dets.push_back(
+          {{"box", {b[0], b[1], b[2], b[3]}}, {"label", label}, {"score", 1.0}, {"id", id}});
       auto it = life.find(id);
       if (it == life.end()) {
         life[id] = {static_cast<int>(t), static_cast<int>(t), 1};
@@ -81,15 +84,23 @@ void ImportKeyBoxes(hid_t f, const std::string& file, const std::string& group, 
   Json tracks = Json::array();
   for (const auto& [id, l] : life) {
     all.push_back(id);
-    tracks.push_back({{"id", id}, {"label", labels.value(std::to_string(id), std::string("object"))},
-                      {"first_frame", l[0]}, {"last_frame", l[1]}, {"length", l[2]}});
+    tracks.push_back({{"id", id},
+                      {"label", labels.value(std::to_string(id), std::string("object"))},
+                      {"first_frame", l[0]},
+                      {"last_frame", l[1]},
+                      {"length", l[2]}});
   }
-  const Json provenance = {{"backend", "import"}, {"model", "hdf5 annotations"}, {"time", NowIso8601()}};
+  const Json provenance = {
+      {"backend", "import"}, {"model", "hdf5 annotations"}, {"time", NowIso8601()}};
   const Json segment = {{"start", 0}, {"end", static_cast<int>(frames) - 1}, {"ids", all}};
-  store.SaveArtifact(episode, "tracks",
-                     {{"stage", "track"}, {"input_hash", "imported"}, {"output_hash", "imported"},
-                      {"provenance", provenance},
-                      {"result", {{"frames", track_frames}, {"tracks", tracks}, {"segments", Json::array({segment})}}}});
+  store.SaveArtifact(
+      episode, "tracks",
+      {{"stage", "track"},
+       {"input_hash", "imported"},
+       {"output_hash", "imported"},
+       {"provenance", provenance},
+       {"result",
+        {{"frames", track_frames}, {"tracks", tracks}, {"segments", Json::array({segment})}}}});
   Json seg = segment;
   seg["frame"] = 0;
   seg["key_ids"] = all;
@@ -97,8 +108,12 @@ void ImportKeyBoxes(hid_t f, const std::string& file, const std::string& group, 
   seg["decided_by"] = "import";
   seg["iterations"] = Json::array();
   store.SaveArtifact(episode, "key_objects",
-                     {{"stage", "key_objects"}, {"input_hash", "imported"}, {"output_hash", "imported"},
-                      {"complete", true}, {"provenance", provenance}, {"segments", Json::array({seg})},
+                     {{"stage", "key_objects"},
+                      {"input_hash", "imported"},
+                      {"output_hash", "imported"},
+                      {"complete", true},
+                      {"provenance", provenance},
+                      {"segments", Json::array({seg})},
                       {"frames", key_frames}});
 }
 
@@ -113,7 +128,9 @@ void SortNatural(std::vector<std::string>* v) {
             [](const std::string& a, const std::string& b) { return NaturalLess(a, b); });
 }
 
-bool IsGazeKey(const std::string& key) { return key.rfind("gaze_coords", 0) == 0; }
+bool IsGazeKey(const std::string& key) {
+  return key.rfind("gaze_coords", 0) == 0;
+}
 
 std::vector<std::string> ImageKeysLocked(hid_t file, const std::string& file_name,
                                          const std::string& group) {
@@ -152,7 +169,8 @@ void Hdf5ImportOptions::Check() const {
   std::set<std::string> seen;
   for (const auto& n : action_names) {
     if (n.empty()) throw Error("", "action_names", "empty action name");
-    if (!seen.insert(n).second) throw Error("", "action_names", "duplicate action name \"" + n + "\"");
+    if (!seen.insert(n).second)
+      throw Error("", "action_names", "duplicate action name \"" + n + "\"");
   }
 }
 
@@ -189,7 +207,8 @@ ProjectInfo Hdf5Importer::Run(const ProgressCallback& progress, const StopCheck&
       const Json attrs = hdf5::ReadAttributes(f.get(), "data", 1 << 16);
       if (attrs.contains("action_names") && attrs["action_names"].is_string()) {
         const Json names = Json::parse(attrs["action_names"].get<std::string>(), nullptr, false);
-        if (names.is_array() && std::all_of(names.begin(), names.end(), [](const Json& n) { return n.is_string(); })) {
+        if (names.is_array() &&
+            std::all_of(names.begin(), names.end(), [](const Json& n) { return n.is_string(); })) {
           action_names = names.get<std::vector<std::string>>();
         }
       }
@@ -218,6 +237,16 @@ ProjectInfo Hdf5Importer::Run(const ProgressCallback& progress, const StopCheck&
       throw Error(file, first_obs + "/" + image_key,
                   "no such image dataset (uint8 [T,H,W,3]); candidates: " +
                       (candidates.empty() ? std::string("(none)") : Join(candidates)));
+    }
+
+    // robomimic filter keys (mask/train, mask/valid, mask/20_percent, ...): which named subsets
+    // each demo belongs to, kept in the episode metadata so training can split or filter by them.
+    std::map<std::string, std::vector<std::string>> masks_of;
+    if (hdf5::IsGroup(f.get(), "mask")) {
+      for (const std::string& key : hdf5::ListChildren(f.get(), "mask", false)) {
+        for (const std::string& d : hdf5::ReadStrings(f.get(), file, "mask/" + key))
+          masks_of[d].push_back(key);
+      }
     }
 
     ProgressCounter counter(progress, "import", static_cast<int64_t>(demos.size()));
@@ -251,7 +280,8 @@ ProjectInfo Hdf5Importer::Run(const ProgressCallback& progress, const StopCheck&
       e.height = static_cast<int>(img.dims[1]);
       e.width = static_cast<int>(img.dims[2]);
       e.source.kind = FrameSourceRef::Kind::kHdf5;
-      e.source.file = options_.copy ? "frames/" + path.filename().string() : path.filename().string();
+      e.source.file =
+          options_.copy ? "frames/" + path.filename().string() : path.filename().string();
       e.source.dataset = image_path;
 
       const std::string actions_path = group + "/actions";
@@ -283,14 +313,16 @@ ProjectInfo Hdf5Importer::Run(const ProgressCallback& progress, const StopCheck&
         // Other cameras, depth maps and strings are not state: only numeric [T] / [T,D].
         if (!info.IsNumeric() || info.dims.empty() || info.dims.size() > 2) continue;
         if (info.dims[0] != frames) {
-          throw Error(file, p, "has " + std::to_string(info.dims[0]) + " rows but the demo has " +
-                                   std::to_string(frames) + " frames");
+          throw Error(file, p,
+                      "has " + std::to_string(info.dims[0]) + " rows but the demo has " +
+                          std::to_string(frames) + " frames");
         }
         std::vector<std::vector<float>> rows = hdf5::ReadFloatRows(f.get(), file, p);
         if (IsGazeKey(key)) {
           if (rows[0].size() % 2 != 0) {
-            throw Error(file, p, "gaze needs an even number of columns (x,y pairs), got " +
-                                     std::to_string(rows[0].size()));
+            throw Error(file, p,
+                        "gaze needs an even number of columns (x,y pairs), got " +
+                            std::to_string(rows[0].size()));
           }
           if (e.gaze.empty()) {
             e.gaze = GazeFromRows(rows);
@@ -304,6 +336,7 @@ ProjectInfo Hdf5Importer::Run(const ProgressCallback& progress, const StopCheck&
       Json attrs = hdf5::ReadAttributes(f.get(), group);
       for (auto& [k, v] : attrs.items()) e.metadata[k] = v;
       e.metadata["hdf5_group"] = group;
+      if (masks_of.count(demo)) e.metadata["hdf5_masks"] = masks_of[demo];
       ranges.Add(e.actions);
       if (store.info().episodes.empty()) {
         store.mutable_info().image_width = e.width;

@@ -14,7 +14,9 @@ Hdf5Session::Hdf5Session() : lock_(Hdf5Mutex()) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }
 
-Hdf5Session::~Hdf5Session() { H5Eset_auto2(H5E_DEFAULT, old_func_, old_data_); }
+Hdf5Session::~Hdf5Session() {
+  H5Eset_auto2(H5E_DEFAULT, old_func_, old_data_);
+}
 
 Handle& Handle::operator=(Handle&& o) noexcept {
   if (this != &o) {
@@ -29,14 +31,30 @@ void Handle::Reset() {
   if (id_ >= 0) {
     // One closer for every kind of identifier we hand out.
     switch (H5Iget_type(id_)) {
-      case H5I_FILE: H5Fclose(id_); break;
-      case H5I_GROUP: H5Gclose(id_); break;
-      case H5I_DATASET: H5Dclose(id_); break;
-      case H5I_DATASPACE: H5Sclose(id_); break;
-      case H5I_DATATYPE: H5Tclose(id_); break;
-      case H5I_ATTR: H5Aclose(id_); break;
-      case H5I_GENPROP_LST: H5Pclose(id_); break;
-      default: H5Oclose(id_); break;
+      case H5I_FILE:
+        H5Fclose(id_);
+        break;
+      case H5I_GROUP:
+        H5Gclose(id_);
+        break;
+      case H5I_DATASET:
+        H5Dclose(id_);
+        break;
+      case H5I_DATASPACE:
+        H5Sclose(id_);
+        break;
+      case H5I_DATATYPE:
+        H5Tclose(id_);
+        break;
+      case H5I_ATTR:
+        H5Aclose(id_);
+        break;
+      case H5I_GENPROP_LST:
+        H5Pclose(id_);
+        break;
+      default:
+        H5Oclose(id_);
+        break;
     }
   }
   id_ = -1;
@@ -100,8 +118,12 @@ std::vector<std::string> ListChildren(hid_t file, const std::string& group_path,
   return out;
 }
 
-bool IsGroup(hid_t file, const std::string& path) { return IsKind(file, path, H5I_GROUP); }
-bool IsDataset(hid_t file, const std::string& path) { return IsKind(file, path, H5I_DATASET); }
+bool IsGroup(hid_t file, const std::string& path) {
+  return IsKind(file, path, H5I_GROUP);
+}
+bool IsDataset(hid_t file, const std::string& path) {
+  return IsKind(file, path, H5I_DATASET);
+}
 
 bool DatasetInfo::IsImageStack() const {
   return type_class == H5T_INTEGER && type_size == 1 && is_unsigned && dims.size() == 4 &&
@@ -134,8 +156,8 @@ std::vector<std::vector<float>> ReadFloatRows(hid_t file, const std::string& fil
   const DatasetInfo info = GetDatasetInfo(file, file_name, path);
   if (!info.IsNumeric()) throw Error(file_name, path, "expected a numeric dataset");
   if (info.dims.empty() || info.dims.size() > 2) {
-    throw Error(file_name, path, "expected shape [T] or [T,D], got rank " +
-                                     std::to_string(info.dims.size()));
+    throw Error(file_name, path,
+                "expected shape [T] or [T,D], got rank " + std::to_string(info.dims.size()));
   }
   const size_t rows = info.dims[0];
   const size_t cols = info.dims.size() == 2 ? info.dims[1] : 1;
@@ -147,7 +169,8 @@ std::vector<std::vector<float>> ReadFloatRows(hid_t file, const std::string& fil
                 "dataset cannot be read (truncated file or missing compression filter)");
   }
   std::vector<std::vector<float>> out(rows);
-  for (size_t r = 0; r < rows; ++r) out[r].assign(flat.begin() + r * cols, flat.begin() + (r + 1) * cols);
+  for (size_t r = 0; r < rows; ++r)
+    out[r].assign(flat.begin() + r * cols, flat.begin() + (r + 1) * cols);
   return out;
 }
 
@@ -164,8 +187,8 @@ bool ReadImageFrame(hid_t file, const std::string& path, const DatasetInfo& info
   }
   Handle mspace(H5Screate_simple(4, count, nullptr));
   out->resize(static_cast<size_t>(info.dims[1] * info.dims[2] * info.dims[3]));
-  return H5Dread(d.get(), H5T_NATIVE_UINT8, mspace.get(), fspace.get(), H5P_DEFAULT,
-                 out->data()) >= 0;
+  return H5Dread(d.get(), H5T_NATIVE_UINT8, mspace.get(), fspace.get(), H5P_DEFAULT, out->data()) >=
+         0;
 }
 
 namespace {
@@ -236,6 +259,42 @@ Json ReadAttributes(hid_t file, const std::string& path, size_t max_string) {
   AttrState st{&out, max_string};
   hsize_t idx = 0;
   H5Aiterate2(obj.get(), H5_INDEX_NAME, H5_ITER_NATIVE, &idx, CollectAttribute, &st);
+  return out;
+}
+
+std::vector<std::string> ReadStrings(hid_t file, const std::string& file_name,
+                                     const std::string& path) {
+  Handle ds(H5Dopen2(file, path.c_str(), H5P_DEFAULT));
+  if (!ds.valid()) throw Error(file_name, path, "cannot open dataset");
+  Handle type(H5Dget_type(ds.get()));
+  Handle space(H5Dget_space(ds.get()));
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    throw Error(file_name, path, "expected a dataset of strings");
+  if (H5Sget_simple_extent_ndims(space.get()) != 1)
+    throw Error(file_name, path, "expected a 1-D dataset");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    std::vector<char*> ptrs(n, nullptr);
+    Handle mem(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mem.get(), H5T_VARIABLE);
+    if (n > 0 && H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0) {
+      throw Error(file_name, path, "cannot read strings");
+    }
+    for (char* p : ptrs) out.emplace_back(p ? p : "");
+    if (n > 0) H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, ptrs.data());
+    return out;
+  }
+  const size_t len = H5Tget_size(type.get());
+  std::vector<char> buf(n * len + 1, '\0');
+  if (n > 0 && H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) {
+    throw Error(file_name, path, "cannot read strings");
+  }
+  for (hsize_t i = 0; i < n; ++i) {
+    const char* p = buf.data() + i * len;
+    out.emplace_back(p, strnlen(p, len));  // null-padded: stop at the first NUL
+  }
   return out;
 }
 

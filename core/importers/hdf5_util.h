@@ -58,10 +58,10 @@ bool IsDataset(hid_t file, const std::string& path);
 
 // Shape and element type of a dataset.
 struct DatasetInfo {
-  std::vector<hsize_t> dims;  // extent per dimension
+  std::vector<hsize_t> dims;              // extent per dimension
   H5T_class_t type_class = H5T_NO_CLASS;  // integer, float, string, ...
-  size_t type_size = 0;       // bytes per element
-  bool is_unsigned = false;   // integer signedness
+  size_t type_size = 0;                   // bytes per element
+  bool is_unsigned = false;               // integer signedness
   // uint8 [T,H,W,3]: an RGB image stack.
   bool IsImageStack() const;
   // Integer or floating point.
@@ -78,6 +78,11 @@ std::vector<std::vector<float>> ReadFloatRows(hid_t file, const std::string& fil
 // (truncation, missing filter).
 bool ReadImageFrame(hid_t file, const std::string& path, const DatasetInfo& info, hsize_t index,
                     std::vector<unsigned char>* out);
+
+// Reads a 1-D dataset of strings (fixed-length, null-padded as numpy 'S' writes robomimic's
+// masks, or variable-length); throws Error(file_name, path, ...) for any other type.
+std::vector<std::string> ReadStrings(hid_t file, const std::string& file_name,
+                                     const std::string& path);
 
 // Attributes of an object as JSON: numeric scalars and small arrays (<= 16 values) and strings
 // up to `max_string` bytes; anything else (e.g. robomimic's multi-MB model_file) is skipped.

@@ -502,6 +502,7 @@ bool ShardedBatchStream::Next(TrainBatch* out) {
   out->actions.clear();
   out->target.clear();
   out->reg_mask.clear();
+  out->state.clear();
   TrainBatch one;
   for (size_t i = 0; i < count; ++i) {
     if (!stream_->Next(&one))
@@ -510,6 +511,7 @@ bool ShardedBatchStream::Next(TrainBatch* out) {
     out->actions.insert(out->actions.end(), one.actions.begin(), one.actions.end());
     out->target.insert(out->target.end(), one.target.begin(), one.target.end());
     out->reg_mask.insert(out->reg_mask.end(), one.reg_mask.begin(), one.reg_mask.end());
+    out->state.insert(out->state.end(), one.state.begin(), one.state.end());
     out->n += one.n;
   }
   return true;

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <opencv2/imgproc.hpp>
+#include <set>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/hash.h"
 #include "core/curation/curation_state.h"
+#include "core/curation/edit_journal.h"
 #include "core/pipeline/pipeline.h"
 #include "core/saliency/saliency_renderer.h"
 
@@ -22,7 +25,9 @@ uint64_t SplitMix(uint64_t x) {
 }
 
 // A uniform double in [0, 1) from the top 53 bits.
-double Unit(uint64_t x) { return static_cast<double>(x >> 11) * (1.0 / 9007199254740992.0); }
+double Unit(uint64_t x) {
+  return static_cast<double>(x >> 11) * (1.0 / 9007199254740992.0);
+}
 
 }  // namespace
 
@@ -64,11 +69,14 @@ TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOpti
   }
   num_actions_ = static_cast<int>(info.action_spec.dims.size());
   if (info.settings.contains("saliency")) {
-    saliency_ = SaliencyOptions::FromJson(info.settings["saliency"], project_file, "settings.saliency");
+    saliency_ =
+        SaliencyOptions::FromJson(info.settings["saliency"], project_file, "settings.saliency");
   }
   saliency_.output_width = options_.input_width;
   saliency_.output_height = options_.input_height;
 
+  bool any_masks = false;
+  std::set<std::string> mask_names;
   for (const auto& entry : info.episodes) {
     TrainEpisode te;
     te.name = entry.name;
@@ -76,8 +84,9 @@ TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOpti
     const std::string ep_file = store_.EpisodeDir(entry.name).string() + "/episode.json";
     const int T = te.episode.num_frames;
     if (static_cast<int>(te.episode.actions.size()) != T) {
-      throw Error(ep_file, "actions", "has " + std::to_string(te.episode.actions.size()) + " rows for " +
-                                          std::to_string(T) + " frames");
+      throw Error(ep_file, "actions",
+                  "has " + std::to_string(te.episode.actions.size()) + " rows for " +
+                      std::to_string(T) + " frames");
     }
     for (int t = 0; t < T; ++t) {
       if (static_cast<int>(te.episode.actions[static_cast<size_t>(t)].size()) != num_actions_) {
@@ -86,17 +95,39 @@ TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOpti
                         " values, the action spec " + std::to_string(num_actions_));
       }
     }
-    // Curation: a baked key_objects.json carries the exclusions (unbaked journal edits are
-    // not seen here; bake first).
+    // Curation: the key objects with the studio's journal replayed on top (what the studio
+    // shows, baked or not) give the exclusions, flags and key boxes.
     std::vector<int> excluded;
+    std::map<int, std::string> flags;
+    std::vector<std::vector<Detection>> curated_boxes;
     if (store_.HasArtifact(entry.name, "key_objects")) {
-      const CurationState cs = LoadCurationState(store_, entry.name);
+      ReplayReport replay;
+      const CurationState cs = LoadCuratedEpisode(store_, entry.name, &replay);
+      journal_applied_ += replay.applied;
+      curated_boxes = cs.AllKeyBoxes();
       if (cs.episode_excluded) {
         excluded_episodes_.push_back(entry.name);
         excluded_frames_ += T;
         continue;
       }
       excluded = cs.excluded_frames;
+      flags = cs.flags;
+    }
+    const Json masks = te.episode.metadata.value("hdf5_masks", Json::array());
+    if (!masks.empty()) any_masks = true;
+    auto in_mask = [&](const std::string& m) {
+      for (const auto& v : masks) {
+        if (v.is_string() && v.get<std::string>() == m) return true;
+      }
+      return false;
+    };
+    for (const auto& v : masks) {
+      if (v.is_string()) mask_names.insert(v.get<std::string>());
+    }
+    if (options_.filter.rfind("mask:", 0) == 0 && !in_mask(options_.filter.substr(5))) {
+      filtered_episodes_.push_back(entry.name);
+      filtered_frames_ += T;
+      continue;
     }
     if (options_.target == "vlm") {
       if (!store_.HasArtifact(entry.name, "key_objects")) {
@@ -104,50 +135,221 @@ TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOpti
                     "missing: the vlm target needs the pipeline's key objects (run `autofocus run` "
                     "first, or use --target none)");
       }
-      for (const auto& frame : LoadKeyBoxes(store_, entry.name)) {
+      for (const auto& frame : curated_boxes) {
         std::vector<Box> boxes;
         for (const auto& d : frame) boxes.push_back(d.box);
         te.key_boxes.push_back(std::move(boxes));
       }
       te.key_boxes.resize(static_cast<size_t>(T));
     }
+    if (options_.target == "gaze" && te.episode.gaze.empty()) {
+      throw Error(ep_file, "gaze",
+                  "the episode has no gaze points (the gaze target needs them; use --target vlm)");
+    }
+    int width = 0;
+    for (const auto& key : options_.state_keys) {
+      auto it = te.episode.state.find(key);
+      if (it == te.episode.state.end()) {
+        std::string known;
+        for (const auto& [k, v] : te.episode.state) known += (known.empty() ? "" : ", ") + k;
+        throw Error(ep_file, "state." + key,
+                    "no such state key (the episode has: " +
+                        (known.empty() ? std::string("none") : known) + ")");
+      }
+      if (static_cast<int>(it->second.size()) != T || it->second.empty()) {
+        throw Error(ep_file, "state." + key,
+                    "has " + std::to_string(it->second.size()) + " rows for " + std::to_string(T) +
+                        " frames");
+      }
+      width += static_cast<int>(it->second[0].size());
+    }
+    if (!options_.state_keys.empty()) {
+      if (state_width_ == 0) state_width_ = width;
+      if (width != state_width_) {
+        throw Error(ep_file, "state",
+                    "the state keys have " + std::to_string(width) + " values, other episodes " +
+                        std::to_string(state_width_));
+      }
+    }
+    // Frames the run leaves out: curation exclusions, then the flag filter.
+    std::vector<int> dropped = excluded;
     excluded_frames_ += static_cast<int64_t>(excluded.size());
-    te.episode.metadata["__excluded"] = excluded;  // consumed below, never written back
+    if (options_.filter == "flagged" || options_.filter == "unflagged") {
+      const bool want = options_.filter == "flagged";
+      for (int t = 0; t < T; ++t) {
+        if ((flags.count(t) > 0) != want &&
+            !std::binary_search(excluded.begin(), excluded.end(), t)) {
+          dropped.push_back(t);
+          ++filtered_frames_;
+        }
+      }
+      std::sort(dropped.begin(), dropped.end());
+    }
+    te.episode.metadata["__dropped"] = dropped;  // consumed below, never written back
+    if (options_.split == "hdf5") {
+      te.validation = in_mask("valid");
+      // With a train mask, a demo in neither list is not used (robomimic's convention).
+      te.episode.metadata["__unused"] = !te.validation && !in_mask("train");
+    }
     episodes_.push_back(std::move(te));
   }
+  if (options_.filter.rfind("mask:", 0) == 0 && episodes_.empty()) {
+    std::string known;
+    for (const auto& m : mask_names) known += (known.empty() ? "" : ", ") + m;
+    throw Error(project_file, "filter",
+                "no episode is in HDF5 mask \"" + options_.filter.substr(5) +
+                    "\" (masks in this project: " + (known.empty() ? "none" : known) + ")");
+  }
   if (episodes_.empty()) throw Error(project_file, "episodes", "no episode left to train on");
+  state_dim_ = state_width_ * options_.stack;
 
-  // Split by episode: a seeded permutation of the kept episodes; the first share validates.
   const size_t n = episodes_.size();
-  size_t n_val = static_cast<size_t>(std::lround(options_.val_fraction * static_cast<double>(n)));
-  if (options_.val_fraction > 0 && n_val == 0 && n >= 2) n_val = 1;
-  if (n_val >= n) n_val = n - 1;
-  const auto perm = SeededPermutation(n, options_.seed ^ 0x5917u);
-  for (size_t i = 0; i < n_val; ++i) episodes_[perm[i]].validation = true;
+  if (options_.split == "hdf5") {
+    if (!any_masks) {
+      throw Error(project_file, "split",
+                  "no episode carries HDF5 filter keys (import a robomimic HDF5 with "
+                  "mask/train and mask/valid, or use split seeded)");
+    }
+  } else {
+    // Split by episode: a seeded permutation of the kept episodes; the first share validates.
+    size_t n_val = static_cast<size_t>(std::lround(options_.val_fraction * static_cast<double>(n)));
+    if (options_.val_fraction > 0 && n_val == 0 && n >= 2) n_val = 1;
+    if (n_val >= n) n_val = n - 1;
+    const auto perm = SeededPermutation(n, options_.seed ^ 0x5917u);
+    for (size_t i = 0; i < n_val; ++i) episodes_[perm[i]].validation = true;
+  }
 
   for (size_t e = 0; e < n; ++e) {
     TrainEpisode& te = episodes_[e];
-    const std::vector<int> excluded = te.episode.metadata["__excluded"].get<std::vector<int>>();
-    te.episode.metadata.erase("__excluded");
+    const std::vector<int> dropped = te.episode.metadata["__dropped"].get<std::vector<int>>();
+    const bool unused = te.episode.metadata.value("__unused", false);
+    te.episode.metadata.erase("__dropped");
+    te.episode.metadata.erase("__unused");
+    if (unused) continue;
     for (int t = 0; t < te.episode.num_frames; ++t) {
-      if (std::binary_search(excluded.begin(), excluded.end(), t)) continue;
+      if (std::binary_search(dropped.begin(), dropped.end(), t)) continue;
       TrainSample s;
       s.episode = static_cast<int>(e);
       s.frame = t;
-      s.regularised = FractionMaskKeeps(options_.seed, options_.fraction, options_.fraction_unit, te.name, t);
+      s.regularised =
+          FractionMaskKeeps(options_.seed, options_.fraction, options_.fraction_unit, te.name, t);
       (te.validation ? val_ : train_).push_back(s);
     }
   }
   if (train_.empty()) throw Error(project_file, "episodes", "the training split has no frame");
+
+  if (!options_.action_weights.empty() &&
+      static_cast<int>(options_.action_weights.size()) != num_actions_) {
+    throw Error(project_file, "action_weights",
+                "has " + std::to_string(options_.action_weights.size()) + " weights for " +
+                    std::to_string(num_actions_) + " action dimensions");
+  }
+  action_weights_.assign(static_cast<size_t>(num_actions_), 1.f);
+  for (size_t i = 0; i < options_.action_weights.size(); ++i) {
+    action_weights_[i] = static_cast<float>(options_.action_weights[i]);
+  }
+  // Statistics of the training split in double precision (a float running sum drifts).
+  auto stats = [&](int dims,
+                   const std::function<void(const TrainSample&, std::vector<float>*)>& row) {
+    std::vector<double> sum(static_cast<size_t>(dims), 0.0), sq(static_cast<size_t>(dims), 0.0);
+    std::vector<float> r(static_cast<size_t>(dims));
+    for (const auto& smp : train_) {
+      row(smp, &r);
+      for (int i = 0; i < dims; ++i) {
+        sum[static_cast<size_t>(i)] += r[static_cast<size_t>(i)];
+        sq[static_cast<size_t>(i)] +=
+            static_cast<double>(r[static_cast<size_t>(i)]) * r[static_cast<size_t>(i)];
+      }
+    }
+    DimStats d;
+    const double n_s = static_cast<double>(train_.size());
+    for (int i = 0; i < dims; ++i) {
+      const double m = sum[static_cast<size_t>(i)] / n_s;
+      const double var = std::max(0.0, sq[static_cast<size_t>(i)] / n_s - m * m);
+      const double sd = std::sqrt(var);
+      d.mean.push_back(static_cast<float>(m));
+      d.std.push_back(sd < 1e-6 ? 1.f
+                                : static_cast<float>(sd));  // a constant dimension is only centred
+    }
+    return d;
+  };
+  action_stats_ = stats(num_actions_, [&](const TrainSample& smp, std::vector<float>* r) {
+    *r =
+        episodes_[static_cast<size_t>(smp.episode)].episode.actions[static_cast<size_t>(smp.frame)];
+  });
+  if (state_width_ > 0) {
+    state_stats_ = stats(state_width_, [&](const TrainSample& smp, std::vector<float>* r) {
+      StateRow(smp.episode, smp.frame, r->data());
+    });
+  }
 }
 
-std::vector<std::string> TrainDataset::action_names() const { return store_.info().action_spec.Names(); }
+void TrainDataset::StateRow(int e, int t, float* out) const {
+  const Episode& ep = episodes_[static_cast<size_t>(e)].episode;
+  for (const auto& key : options_.state_keys) {
+    const auto& row = ep.state.at(key)[static_cast<size_t>(t)];
+    out = std::copy(row.begin(), row.end(), out);
+  }
+}
+
+void RenderGazeMap(const std::vector<std::vector<GazePoint>>& gaze, int t, const TrainOptions& o,
+                   int width, int height, float* out) {
+  std::fill(out, out + static_cast<size_t>(width) * static_cast<size_t>(height), 0.f);
+  const int T = static_cast<int>(gaze.size());
+  const double sigma0 = o.gaze_sigma * static_cast<double>(width) / 320.0;
+  std::vector<float> gx(static_cast<size_t>(width)), gy(static_cast<size_t>(height));
+  for (int d = -o.gaze_window; d <= o.gaze_window; d += o.gaze_stride) {
+    if (d > 0 && !o.gaze_future) break;
+    const int i = t + d;
+    if (i < 0 || i >= T) continue;
+    const int ad = std::abs(d);
+    const double weight = std::pow(o.gaze_decay, ad);
+    if (weight < 1e-4) continue;  // invisible after the final division by the maximum
+    const double sigma = sigma0 / std::pow(o.gaze_spread, ad);
+    const double inv = 1.0 / (2 * sigma * sigma);
+    for (const GazePoint& p : gaze[static_cast<size_t>(i)]) {
+      if (!(p[0] >= 0 && p[0] <= 1 && p[1] >= 0 && p[1] <= 1)) continue;  // padding / off-screen
+      const double cx = p[0] * width, cy = p[1] * height;
+      // A separable Gaussian: exp(-(dx^2 + dy^2) / 2s^2) = gx(x) * gy(y).
+      for (int x = 0; x < width; ++x)
+        gx[static_cast<size_t>(x)] = static_cast<float>(std::exp(-std::pow(x + 0.5 - cx, 2) * inv));
+      for (int y = 0; y < height; ++y) {
+        gy[static_cast<size_t>(y)] =
+            static_cast<float>(weight * std::exp(-std::pow(y + 0.5 - cy, 2) * inv));
+      }
+      for (int y = 0; y < height; ++y) {
+        float* row = out + static_cast<size_t>(y) * static_cast<size_t>(width);
+        const float wy = gy[static_cast<size_t>(y)];
+        if (wy < 1e-7f) continue;
+        for (int x = 0; x < width; ++x) row[x] += wy * gx[static_cast<size_t>(x)];
+      }
+    }
+  }
+  const float mx =
+      *std::max_element(out, out + static_cast<size_t>(width) * static_cast<size_t>(height));
+  if (mx > 0) {
+    for (size_t k = 0; k < static_cast<size_t>(width) * static_cast<size_t>(height); ++k)
+      out[k] /= mx;
+  }
+}
+
+std::vector<std::string> TrainDataset::action_names() const {
+  return store_.info().action_spec.Names();
+}
 
 Json TrainDataset::SplitJson() const {
   Json train = Json::array(), val = Json::array();
   for (const auto& e : episodes_) (e.validation ? val : train).push_back(e.name);
-  return {{"train", train}, {"validation", val}, {"seed", options_.seed},
-          {"excluded_episodes", excluded_episodes_}, {"excluded_frames", excluded_frames_}};
+  return {{"train", train},
+          {"validation", val},
+          {"seed", options_.seed},
+          {"method", options_.split},
+          {"excluded_episodes", excluded_episodes_},
+          {"excluded_frames", excluded_frames_},
+          {"filter", options_.filter},
+          {"filtered_episodes", filtered_episodes_},
+          {"filtered_frames", filtered_frames_},
+          {"journal_edits_applied", journal_applied_}};
 }
 
 Json TrainDataset::Fingerprint() const {
@@ -163,20 +365,30 @@ Json TrainDataset::Fingerprint() const {
     all += j.dump();
     eps.push_back(std::move(j));
   }
-  return {{"episodes", eps}, {"sha256", Sha256Hex(all)}, {"saliency", saliency_.ToJson()}};
+  // Unbaked studio edits change the data too: the journal's hash is part of the fingerprint.
+  const auto journal = EditJournal::ProjectFile(store_.root());
+  const std::string journal_sha =
+      std::filesystem::exists(journal) ? Sha256Hex(ReadFile(journal)) : "";
+  all += journal_sha;
+  return {{"episodes", eps},
+          {"journal_sha256", journal_sha.empty() ? Json(nullptr) : Json(journal_sha)},
+          {"sha256", Sha256Hex(all)},
+          {"saliency", saliency_.ToJson()}};
 }
 
 double TrainDataset::MeanActionValidationMse() const {
   if (val_.empty()) return -1;
   std::vector<double> mean(static_cast<size_t>(num_actions_), 0.0);
   for (const auto& s : train_) {
-    const auto& a = episodes_[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
+    const auto& a =
+        episodes_[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
     for (size_t i = 0; i < a.size(); ++i) mean[i] += a[i];
   }
   for (double& m : mean) m /= static_cast<double>(train_.size());
   double sum = 0;
   for (const auto& s : val_) {
-    const auto& a = episodes_[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
+    const auto& a =
+        episodes_[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
     for (size_t i = 0; i < a.size(); ++i) sum += (a[i] - mean[i]) * (a[i] - mean[i]);
   }
   return sum / (static_cast<double>(val_.size()) * num_actions_);
@@ -184,7 +396,7 @@ double TrainDataset::MeanActionValidationMse() const {
 
 struct BatchReader::Impl {
   const TrainDataset& data;
-  std::map<int, std::unique_ptr<FrameSource>> sources;  // a few open episodes
+  std::map<int, std::unique_ptr<FrameSource>> sources;         // a few open episodes
   std::map<int, std::unique_ptr<SaliencyRenderer>> renderers;  // per image size of an episode
   std::vector<float> scratch;
 
@@ -210,7 +422,8 @@ struct BatchReader::Impl {
     if (f.cols != o.input_width || f.rows != o.input_height) {
       // INTER_AREA averages pixels when shrinking (no aliasing); bilinear when enlarging.
       const bool shrink = f.cols > o.input_width;
-      cv::resize(f, r, cv::Size(o.input_width, o.input_height), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+      cv::resize(f, r, cv::Size(o.input_width, o.input_height), 0, 0,
+                 shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
     } else {
       r = f;
     }
@@ -218,7 +431,8 @@ struct BatchReader::Impl {
     for (int y = 0; y < r.rows; ++y) {
       const cv::Vec3f* row = r.ptr<cv::Vec3f>(y);
       for (int x = 0; x < r.cols; ++x) {
-        const size_t i = static_cast<size_t>(y) * static_cast<size_t>(r.cols) + static_cast<size_t>(x);
+        const size_t i =
+            static_cast<size_t>(y) * static_cast<size_t>(r.cols) + static_cast<size_t>(x);
         const cv::Vec3f& p = row[x];  // B, G, R
         if (o.grayscale) {
           out[i] = 0.299f * p[2] + 0.587f * p[1] + 0.114f * p[0];  // ITU-R BT.601 luma
@@ -236,8 +450,10 @@ struct BatchReader::Impl {
     const int key = te.episode.width * 100000 + te.episode.height;
     auto it = renderers.find(key);
     if (it == renderers.end()) {
-      it = renderers.emplace(key, std::make_unique<SaliencyRenderer>(data.saliency(), te.episode.width,
-                                                                     te.episode.height)).first;
+      it = renderers
+               .emplace(key, std::make_unique<SaliencyRenderer>(data.saliency(), te.episode.width,
+                                                                te.episode.height))
+               .first;
     }
     it->second->RenderFrame(te.key_boxes, static_cast<size_t>(t), out);
   }
@@ -246,8 +462,8 @@ struct BatchReader::Impl {
 BatchReader::BatchReader(const TrainDataset& data) : impl_(std::make_unique<Impl>(data)) {}
 BatchReader::~BatchReader() = default;
 
-void BatchReader::Fill(const std::vector<TrainSample>& samples, const std::vector<size_t>& order, size_t begin,
-                       size_t count, TrainBatch* out) {
+void BatchReader::Fill(const std::vector<TrainSample>& samples, const std::vector<size_t>& order,
+                       size_t begin, size_t count, TrainBatch* out) {
   const TrainOptions& o = impl_->data.options();
   const int A = impl_->data.num_actions();
   const size_t hw = static_cast<size_t>(o.input_width) * static_cast<size_t>(o.input_height);
@@ -258,24 +474,45 @@ void BatchReader::Fill(const std::vector<TrainSample>& samples, const std::vecto
   out->actions.assign(count * static_cast<size_t>(A), 0.f);
   out->target.assign(count * hw, 0.f);
   out->reg_mask.assign(count, 0.f);
+  const int S = impl_->data.state_dim();
+  const size_t width = static_cast<size_t>(S / o.stack);
+  out->state.assign(count * static_cast<size_t>(S), 0.f);
   for (size_t b = 0; b < count; ++b) {
     const size_t idx = order.empty() ? begin + b : order[begin + b];
     const TrainSample& s = samples[idx];
     // Oldest frame first; before the start of the episode the first frame is repeated.
     for (int k = 0; k < o.stack; ++k) {
       const int t = std::max(0, s.frame - (o.stack - 1 - k));
-      impl_->Frame(s.episode, t, out->obs.data() + b * per_obs + static_cast<size_t>(k) * per_frame);
+      impl_->Frame(s.episode, t,
+                   out->obs.data() + b * per_obs + static_cast<size_t>(k) * per_frame);
     }
-    const auto& a = impl_->data.episodes()[static_cast<size_t>(s.episode)].episode.actions[static_cast<size_t>(s.frame)];
-    std::copy(a.begin(), a.end(), out->actions.begin() + static_cast<long>(b * static_cast<size_t>(A)));
+    const auto& a = impl_->data.episodes()[static_cast<size_t>(s.episode)]
+                        .episode.actions[static_cast<size_t>(s.frame)];
+    std::copy(a.begin(), a.end(),
+              out->actions.begin() + static_cast<long>(b * static_cast<size_t>(A)));
     if (o.target == "vlm") impl_->Target(s.episode, s.frame, out->target.data() + b * hw);
+    if (o.target == "gaze") {
+      RenderGazeMap(impl_->data.episodes()[static_cast<size_t>(s.episode)].episode.gaze, s.frame, o,
+                    o.input_width, o.input_height, out->target.data() + b * hw);
+    }
+    // The state of every stacked frame, oldest first (the robot variant's state x horizon).
+    for (int k = 0; S > 0 && k < o.stack; ++k) {
+      const int t = std::max(0, s.frame - (o.stack - 1 - k));
+      impl_->data.StateRow(
+          s.episode, t,
+          out->state.data() + b * static_cast<size_t>(S) + static_cast<size_t>(k) * width);
+    }
     out->reg_mask[b] = (o.regularizer != "none" && s.regularised) ? 1.f : 0.f;
   }
 }
 
-BatchStream::BatchStream(const TrainDataset& data, const std::vector<TrainSample>& samples, std::vector<size_t> order,
-                         int batch, int workers, size_t first_batch, size_t depth)
-    : data_(data), samples_(samples), order_(std::move(order)), batch_(static_cast<size_t>(batch)),
+BatchStream::BatchStream(const TrainDataset& data, const std::vector<TrainSample>& samples,
+                         std::vector<size_t> order, int batch, int workers, size_t first_batch,
+                         size_t depth)
+    : data_(data),
+      samples_(samples),
+      order_(std::move(order)),
+      batch_(static_cast<size_t>(batch)),
       depth_(std::max<size_t>(1, depth)) {
   const size_t n = order_.empty() ? samples_.size() : order_.size();
   num_batches_ = (n + batch_ - 1) / batch_;
@@ -299,7 +536,9 @@ void BatchStream::Work() {
     size_t k;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || next_fill_ >= num_batches_ || next_fill_ < next_take_ + depth_; });
+      cv_.wait(lock, [&] {
+        return stopping_ || next_fill_ >= num_batches_ || next_fill_ < next_take_ + depth_;
+      });
       if (stopping_ || next_fill_ >= num_batches_ || error_) return;
       k = next_fill_++;
     }

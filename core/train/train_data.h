@@ -28,21 +28,35 @@ struct TrainSample {
 
 // One episode as the dataset keeps it: actions and key boxes (small), never frames.
 struct TrainEpisode {
-  std::string name;                           // episode name
-  Episode episode;                            // episode.json (frames are read lazily)
-  std::vector<std::vector<Box>> key_boxes;    // per frame, the key boxes (vlm target)
-  bool validation = false;                    // in the validation split
+  std::string name;                         // episode name
+  Episode episode;                          // episode.json (frames are read lazily)
+  std::vector<std::vector<Box>> key_boxes;  // per frame, the key boxes (vlm target)
+  bool validation = false;                  // in the validation split
 };
 
-// A batch in C order: obs [n, C, H, W] in [0,1], actions [n, A], target [n, H, W] in [0,1],
-// reg_mask [n] (1 = the regulariser sees the sample).
+// A batch in C order: obs [n, C, H, W] in [0,1], actions [n, A], state [n, S], target
+// [n, H, W] in [0,1], reg_mask [n] (1 = the regulariser sees the sample).
 struct TrainBatch {
-  int n = 0;                     // samples in the batch
-  std::vector<float> obs;        // n x C x H x W
-  std::vector<float> actions;    // n x A
-  std::vector<float> target;     // n x H x W (zeros when the target is "none")
-  std::vector<float> reg_mask;   // n, 0 or 1
+  int n = 0;                    // samples in the batch
+  std::vector<float> obs;       // n x C x H x W
+  std::vector<float> actions;   // n x A (raw, not normalised)
+  std::vector<float> state;     // n x S (raw; empty when there is no state input)
+  std::vector<float> target;    // n x H x W (zeros when the target is "none")
+  std::vector<float> reg_mask;  // n, 0 or 1
 };
+
+// Mean and standard deviation per dimension over the training split.
+struct DimStats {
+  std::vector<float> mean, std;  // [D]; std floored at 1e-6 (a constant dimension keeps std 1)
+};
+
+// GABRIL's gaze map for frame t (TRAINING.md): every gaze point of frames t-window..t+window
+// (stride, past and optionally future) as a Gaussian of sigma / spread^d pixels weighted
+// decay^d (d = |i - t| frames), summed and divided by the maximum. `sigma_px` is already
+// scaled to the output width; terms with a weight below 1e-4 are skipped. Writes height x
+// width floats (all zero without gaze).
+void RenderGazeMap(const std::vector<std::vector<GazePoint>>& gaze, int t, const TrainOptions& o,
+                   int width, int height, float* out);
 
 // Deterministic 64-bit mix of a seed and a string plus an integer (splitmix64 over FNV-1a).
 uint64_t HashMix(uint64_t seed, const std::string& text, int64_t value);
@@ -70,6 +84,15 @@ class TrainDataset {
   const std::vector<TrainSample>& val_samples() const { return val_; }
   // Number of action dimensions A and their names.
   int num_actions() const { return num_actions_; }
+  // Length S of the state input (stack x the summed widths of options().state_keys; 0 = none).
+  int state_dim() const { return state_dim_; }
+  // Per-dimension action and state statistics of the training split (one state frame's dims).
+  const DimStats& action_stats() const { return action_stats_; }
+  const DimStats& state_stats() const { return state_stats_; }
+  // BC weight per action dimension (options().action_weights, or all 1).
+  const std::vector<float>& action_weights() const { return action_weights_; }
+  // The state vector of frame t of episode e (summed key widths) written to out.
+  void StateRow(int e, int t, float* out) const;
   std::vector<std::string> action_names() const;
   // Saliency parameters used for the vlm target (project settings.saliency, else defaults).
   const SaliencyOptions& saliency() const { return saliency_; }
@@ -82,6 +105,8 @@ class TrainDataset {
   double MeanActionValidationMse() const;
   // Frames left out by curation (excluded episodes count all their frames).
   int64_t excluded_frames() const { return excluded_frames_; }
+  // Frames left out by options().filter.
+  int64_t filtered_frames() const { return filtered_frames_; }
 
  private:
   ProjectStore store_;
@@ -90,8 +115,14 @@ class TrainDataset {
   std::vector<TrainEpisode> episodes_;
   std::vector<TrainSample> train_, val_;
   std::vector<std::string> excluded_episodes_;
-  int64_t excluded_frames_ = 0;
+  std::vector<std::string> filtered_episodes_;  // left out by options().filter
+  int64_t excluded_frames_ = 0, filtered_frames_ = 0;
+  int journal_applied_ = 0;  // unbaked studio edits replayed onto the key objects
   int num_actions_ = 0;
+  int state_width_ = 0;  // one frame's state values
+  int state_dim_ = 0;
+  DimStats action_stats_, state_stats_;
+  std::vector<float> action_weights_;
 };
 
 // Reads batches for one thread: keeps a few frame sources open and a saliency renderer.

@@ -1,48 +1,97 @@
 #include "core/train/train_options.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <set>
 
 #include "core/base/error.h"
 
 namespace autofocus {
 
-double TrainOptions::Lambda() const { return lambda >= 0 ? lambda : 10.0; }
+// Every field but lambda, in ToJson order (lambda is written resolved plus lambda_option).
+#define AUTOFOCUS_TRAIN_FIELDS(X)                                                               \
+  X(model)                                                                                      \
+  X(method) X(regularizer) X(beta) X(target) X(gaze_sigma) X(gaze_window) X(gaze_stride)        \
+      X(gaze_decay) X(gaze_spread) X(gaze_future) X(fraction) X(fraction_unit) X(epochs)        \
+          X(total_steps) X(batch) X(optimizer) X(lr) X(weight_decay) X(scheduler) X(lr_step)    \
+              X(lr_gamma) X(warmup) X(grad_clip) X(action_weights) X(normalize_actions)         \
+                  X(state_keys) X(normalize_state) X(seed) X(threads) X(device) X(input_height) \
+                      X(input_width) X(stack) X(grayscale) X(val_fraction) X(split) X(filter)   \
+                          X(data_workers) X(max_steps) X(log_every) X(checkpoint_every) X(name)
+
+double TrainOptions::Lambda() const {
+  return lambda >= 0 ? lambda : 10.0;
+}
 
 void TrainOptions::Check(const std::string& file) const {
   auto bad = [&](const std::string& field, const std::string& reason) {
     throw Error(file, field, reason);
   };
-  if (model != "gabril-cnn") bad("model", "unknown model \"" + model + "\" (known: gabril-cnn)");
-  if (regularizer != "none" && regularizer != "gabril_mse" && regularizer != "l1_outside") {
-    bad("regularizer", "unknown regularizer \"" + regularizer + "\" (none, gabril_mse, l1_outside)");
-  }
-  if (target != "vlm" && target != "gaze" && target != "none") {
-    bad("target", "unknown target \"" + target + "\" (vlm, gaze, none)");
-  }
-  if (target == "gaze") bad("target", "gaze targets are not implemented yet (use vlm or none)");
+  auto one_of = [&](const std::string& field, const std::string& value,
+                    std::initializer_list<const char*> allowed) {
+    std::string list;
+    for (const char* a : allowed) {
+      if (value == a) return;
+      list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    bad(field, "unknown value \"" + value + "\" (" + list + ")");
+  };
+  one_of("model", model, {"gabril-cnn", "resnet18", "resnet34"});
+  // The map-input baselines (ViSaRL, GMD, AGIL) are not implemented yet: docs/training.md.
+  one_of("method", method, {"bc"});
+  one_of("regularizer", regularizer, {"none", "gabril_mse", "l1_outside", "kl", "js", "tv"});
+  one_of("target", target, {"vlm", "gaze", "none"});
   if (regularizer != "none" && target == "none") {
-    bad("target", "regularizer " + regularizer + " needs a target map (vlm)");
+    bad("target", "regularizer " + regularizer + " needs a target map (vlm or gaze)");
   }
+  if (!(lambda < 0 || std::isfinite(lambda))) bad("lambda", "must be finite");
   if (!(beta > 0)) bad("beta", "must be > 0");
+  if (!(gaze_sigma > 0)) bad("gaze_sigma", "must be > 0");
+  if (gaze_window < 0) bad("gaze_window", "must be >= 0");
+  if (gaze_stride < 1) bad("gaze_stride", "must be >= 1");
+  if (!(gaze_decay > 0 && gaze_decay <= 1)) bad("gaze_decay", "must be in (0, 1]");
+  if (!(gaze_spread > 0 && gaze_spread <= 1)) bad("gaze_spread", "must be in (0, 1]");
   if (!(fraction >= 0 && fraction <= 1)) bad("fraction", "must be in [0, 1]");
-  if (fraction_unit != "frame" && fraction_unit != "episode") bad("fraction_unit", "must be frame or episode");
+  one_of("fraction_unit", fraction_unit, {"frame", "episode"});
   if (epochs < 1) bad("epochs", "must be >= 1");
+  if (total_steps < 0) bad("total_steps", "must be >= 0");
   if (batch < 1) bad("batch", "must be >= 1");
+  one_of("optimizer", optimizer, {"adam", "adamw"});
   if (!(lr > 0)) bad("lr", "must be > 0");
+  if (!(weight_decay < 0 || std::isfinite(weight_decay))) bad("weight_decay", "must be finite");
+  one_of("scheduler", scheduler, {"step", "cosine", "constant"});
   if (lr_step < 1) bad("lr_step", "must be >= 1");
   if (!(lr_gamma > 0 && lr_gamma <= 1)) bad("lr_gamma", "must be in (0, 1]");
+  if (!(warmup >= 0 && warmup <= 0.5)) bad("warmup", "must be in [0, 0.5]");
   if (!(grad_clip >= 0)) bad("grad_clip", "must be >= 0");
+  for (double w : action_weights) {
+    if (!(w >= 0 && std::isfinite(w)))
+      bad("action_weights", "every weight must be finite and >= 0");
+  }
+  for (const auto& k : state_keys) {
+    if (k.empty()) bad("state_keys", "a state key is empty");
+  }
   if (threads < 0) bad("threads", "must be >= 0");
+  int cuda = -1;
+  if (!ParseDevice(device, &cuda))
+    bad("device", "expected cpu, cuda or cuda:N, got \"" + device + "\"");
   // The four stride/kernel stages of the CNN need at least a 36x64 input to leave a 1x1 map.
   if (input_height < 36 || input_width < 64 || input_height > 4096 || input_width > 4096) {
     bad("input_size", "must be at least 36x64 and at most 4096x4096");
   }
   if (stack < 1 || stack > 8) bad("stack", "must be in 1..8");
   if (!(val_fraction >= 0 && val_fraction <= 0.9)) bad("val_fraction", "must be in [0, 0.9]");
+  one_of("split", split, {"seeded", "hdf5"});
+  if (!(filter.empty() || filter == "flagged" || filter == "unflagged" ||
+        (filter.rfind("mask:", 0) == 0 && filter.size() > 5))) {
+    bad("filter", "expected flagged, unflagged or mask:NAME, got \"" + filter + "\"");
+  }
   if (data_workers < 1 || data_workers > 64) bad("data_workers", "must be in 1..64");
   if (max_steps < 0) bad("max_steps", "must be >= 0");
+  if (log_every < 0) bad("log_every", "must be >= 0");
+  if (checkpoint_every < 0) bad("checkpoint_every", "must be >= 0");
   for (char c : name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
       bad("name", "run names may only hold letters, digits, '-', '_' and '.'");
@@ -52,73 +101,57 @@ void TrainOptions::Check(const std::string& file) const {
 }
 
 Json TrainOptions::ToJson() const {
-  return {{"model", model},
-          {"regularizer", regularizer},
-          {"lambda", Lambda()},
-          {"lambda_option", lambda},
-          {"beta", beta},
-          {"target", target},
-          {"fraction", fraction},
-          {"fraction_unit", fraction_unit},
-          {"epochs", epochs},
-          {"batch", batch},
-          {"lr", lr},
-          {"lr_step", lr_step},
-          {"lr_gamma", lr_gamma},
-          {"grad_clip", grad_clip},
-          {"seed", seed},
-          {"threads", threads},
-          {"input_height", input_height},
-          {"input_width", input_width},
-          {"stack", stack},
-          {"grayscale", grayscale},
-          {"val_fraction", val_fraction},
-          {"data_workers", data_workers},
-          {"max_steps", max_steps},
-          {"name", name}};
+  Json j = Json::object();
+#define AUTOFOCUS_WRITE(f) j[#f] = f;
+  AUTOFOCUS_TRAIN_FIELDS(AUTOFOCUS_WRITE)
+#undef AUTOFOCUS_WRITE
+  j["lambda"] = Lambda();
+  j["lambda_option"] = lambda;
+  return j;
 }
 
-TrainOptions TrainOptions::FromJson(const Json& j, const std::string& file) {
+std::vector<std::string> TrainOptions::FieldNames() {
+  std::vector<std::string> names;
+#define AUTOFOCUS_NAME(f) names.push_back(#f);
+  AUTOFOCUS_TRAIN_FIELDS(AUTOFOCUS_NAME)
+#undef AUTOFOCUS_NAME
+  names.push_back("lambda");
+  names.push_back("lambda_option");
+  return names;
+}
+
+TrainOptions TrainOptions::FromJson(const Json& j, const std::string& file,
+                                    const TrainOptions& base) {
   if (!j.is_object()) throw Error(file, "", "training options must be a JSON object");
-  TrainOptions o;
-  const std::set<std::string> known = {"model", "regularizer", "lambda", "lambda_option", "beta", "target",
-                                       "fraction", "fraction_unit", "epochs", "batch", "lr", "lr_step",
-                                       "lr_gamma", "grad_clip", "seed", "threads", "input_height",
-                                       "input_width", "stack", "grayscale", "val_fraction",
-                                       "data_workers", "max_steps", "name"};
+  TrainOptions o = base;
+  const auto names = FieldNames();
+  const std::set<std::string> known(names.begin(), names.end());
   for (const auto& [key, value] : j.items()) {
     if (!known.count(key)) throw Error(file, key, "unknown training option");
   }
+  std::string field;
   try {
-    o.model = j.value("model", o.model);
-    o.regularizer = j.value("regularizer", o.regularizer);
+#define AUTOFOCUS_READ(f) \
+  field = #f;             \
+  if (j.contains(#f)) j.at(#f).get_to(o.f);
+    AUTOFOCUS_TRAIN_FIELDS(AUTOFOCUS_READ)
+#undef AUTOFOCUS_READ
     // lambda_option is the raw setting; "lambda" alone (hand-written configs) is taken as set.
-    o.lambda = j.contains("lambda_option") ? j["lambda_option"].get<double>() : j.value("lambda", o.lambda);
-    o.beta = j.value("beta", o.beta);
-    o.target = j.value("target", o.target);
-    o.fraction = j.value("fraction", o.fraction);
-    o.fraction_unit = j.value("fraction_unit", o.fraction_unit);
-    o.epochs = j.value("epochs", o.epochs);
-    o.batch = j.value("batch", o.batch);
-    o.lr = j.value("lr", o.lr);
-    o.lr_step = j.value("lr_step", o.lr_step);
-    o.lr_gamma = j.value("lr_gamma", o.lr_gamma);
-    o.grad_clip = j.value("grad_clip", o.grad_clip);
-    o.seed = j.value("seed", o.seed);
-    o.threads = j.value("threads", o.threads);
-    o.input_height = j.value("input_height", o.input_height);
-    o.input_width = j.value("input_width", o.input_width);
-    o.stack = j.value("stack", o.stack);
-    o.grayscale = j.value("grayscale", o.grayscale);
-    o.val_fraction = j.value("val_fraction", o.val_fraction);
-    o.data_workers = j.value("data_workers", o.data_workers);
-    o.max_steps = j.value("max_steps", o.max_steps);
-    o.name = j.value("name", o.name);
+    field = "lambda";
+    if (j.contains("lambda_option")) {
+      o.lambda = j["lambda_option"].get<double>();
+    } else if (j.contains("lambda")) {
+      o.lambda = j["lambda"].get<double>();
+    }
   } catch (const Json::exception& e) {
-    throw Error(file, "", std::string("wrong type in training options: ") + e.what());
+    throw Error(file, field, std::string("wrong type: ") + e.what());
   }
   o.Check(file);
   return o;
+}
+
+TrainOptions TrainOptions::FromJson(const Json& j, const std::string& file) {
+  return FromJson(j, file, TrainOptions());
 }
 
 TrainOptions TrainOptions::Preset(const std::string& name) {
@@ -126,6 +159,26 @@ TrainOptions TrainOptions::Preset(const std::string& name) {
   if (name == "paper-carla") {
     o.regularizer = "gabril_mse";
     o.lambda = 10;
+    return o;
+  }
+  if (name == "paper-robot") {
+    // TRAINING.md, robot variant: ResNet-34 on 2 stacked RGB frames at 256x256, GABRIL loss
+    // with beta 1 and lambda 5, AdamW 3e-4 with 10 % warm-up then cosine, clip 1.0; the
+    // reference trains 5k-20k steps with batches of 2000-3200 on GPUs.
+    o.model = "resnet34";
+    o.regularizer = "gabril_mse";
+    o.lambda = 5;
+    o.beta = 1;
+    o.grayscale = false;
+    o.input_height = 256;
+    o.input_width = 256;
+    o.optimizer = "adamw";
+    o.lr = 3e-4;
+    o.scheduler = "cosine";
+    o.warmup = 0.1;
+    o.grad_clip = 1.0;
+    o.total_steps = 10000;
+    o.batch = 2000;
     return o;
   }
   if (name == "quick") {
@@ -136,13 +189,33 @@ TrainOptions TrainOptions::Preset(const std::string& name) {
     o.batch = 32;
     return o;
   }
-  throw Error("", "--preset", "unknown preset \"" + name + "\" (paper-carla, quick)");
+  throw Error("", "--preset", "unknown preset \"" + name + "\" (paper-carla, paper-robot, quick)");
+}
+
+bool ParseDevice(const std::string& text, int* cuda_index) {
+  if (text == "cpu") {
+    *cuda_index = -1;
+    return true;
+  }
+  if (text == "cuda") {
+    *cuda_index = 0;
+    return true;
+  }
+  if (text.rfind("cuda:", 0) != 0 || text.size() == 5 || text.size() > 8) return false;
+  int n = 0;
+  for (size_t i = 5; i < text.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+    n = n * 10 + (text[i] - '0');
+  }
+  *cuda_index = n;
+  return true;
 }
 
 bool ParseInputSize(const std::string& text, int* height, int* width) {
   int h = 0, w = 0;
   char x = 0, extra = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d%c", &h, &x, &w, &extra) != 3 || (x != 'x' && x != 'X')) return false;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &h, &x, &w, &extra) != 3 || (x != 'x' && x != 'X'))
+    return false;
   *height = h;
   *width = w;
   return true;

@@ -24,22 +24,29 @@ struct TrainReport {
   double seconds = 0;             // wall time of this call
 };
 
-// Called with every metrics record (one per epoch) as it is appended to metrics.jsonl.
+// Called with every metrics record ("type" "step" every log_every steps, "epoch" per epoch) as
+// it is appended to metrics.jsonl.
 using MetricsCallback = std::function<void(const Json&)>;
 
 // Trains a policy on `project` into PROJECT/runs/<options.name> (a time-stamped name when
 // empty). With a non-empty `resume`, continues that run from its last checkpoint (its stored
-// options are used; `options` is ignored). Progress is reported per step; when `stop` fires the
-// current step finishes, a checkpoint is written and the report says "stopped". Throws Error
-// for bad options or data, and when the run folder exists (new run) or has no checkpoint.
+// options are used; of `options` only the execution settings threads, data_workers and device
+// when they differ from their defaults, and max_steps, apply). Progress is reported per step; when
+// `stop` fires the current step finishes, a checkpoint is written and the report says "stopped".
+// Throws Error for bad options or data, and when the run folder exists (new run) or has no
+// checkpoint.
 TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions& options,
                         const std::string& resume = "", const ProgressCallback& progress = {},
                         const StopCheck& stop = {}, const MetricsCallback& metrics = {});
 
-// Times `steps` optimiser steps (after one warm-up) of the GABRIL CNN on random data, 2 stacked
-// frames, 7 actions: regularizer none | gabril_mse | l1_outside | l1_outside_naive (the paper's
-// L1 computed at input resolution). Returns {"regularizer","ms_per_step","data_wait",...}.
-Json BenchmarkTrainingStep(const std::string& regularizer, int batch, int height, int width, int steps,
-                           int threads);
+// Times `steps` optimiser steps (after one warm-up) of the GABRIL CNN, 2 stacked frames:
+// regularizer none | gabril_mse | l1_outside | l1_outside_naive (the paper's L1 computed at
+// input resolution) | kl | js | tv. On random data (7 actions) when `project` is empty, else on
+// the project's frames and VLM maps through the real loader with `workers` threads, measuring
+// the share of the time spent waiting for batches. Returns {"regularizer","ms_per_step",
+// "data_wait",...}.
+Json BenchmarkTrainingStep(const std::string& regularizer, int batch, int height, int width,
+                           int steps, int threads, const std::filesystem::path& project = {},
+                           int workers = 1);
 
 }  // namespace autofocus

@@ -22,7 +22,8 @@
 
 #include "core/base/error.h"
 #include "core/base/json_io.h"
-#include "core/train/gabril_model.h"
+#include "core/train/losses.h"
+#include "core/train/models.h"
 #include "core/train/run_registry.h"
 #include "tests/support/test_support.h"
 #include "tests/train/train_test_support.h"
@@ -458,22 +459,6 @@ const std::filesystem::path& SingleProcessRun() {
     return RunDirectory(SampleProject(), "single");
   }();
   return dir;
-}
-
-double MaxParameterDifference(const std::filesystem::path& a, const std::filesystem::path& b) {
-  auto ma = torch::jit::load(a.string()), mb = torch::jit::load(b.string());
-  std::map<std::string, torch::Tensor> pb;
-  for (const auto& p : mb.named_parameters()) pb[p.name] = p.value;
-  double worst = 0;
-  size_t n = 0;
-  for (const auto& p : ma.named_parameters()) {
-    EXPECT_TRUE(pb.count(p.name)) << p.name;
-    if (!pb.count(p.name)) continue;
-    worst = std::max(worst, (p.value - pb[p.name]).abs().max().item<double>());
-    ++n;
-  }
-  EXPECT_EQ(n, pb.size());
-  return worst;
 }
 
 TEST(TrainDistributed, TwoProcessesOnLoopbackEqualOneProcessWithTheSameGlobalBatch) {

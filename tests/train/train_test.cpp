@@ -14,7 +14,8 @@
 #include "core/base/error.h"
 #include "core/base/json_io.h"
 #include "core/base/npy.h"
-#include "core/train/gabril_model.h"
+#include "core/train/losses.h"
+#include "core/train/models.h"
 #include "core/train/run_registry.h"
 #include "core/train/train_data.h"
 #include "core/train/trainer.h"
@@ -28,25 +29,12 @@ using testing::RunCli;
 using testing::RunProgram;
 using testing::TempDir;
 
-// Small, fast settings: 72x128 input, 1 thread.
-TrainOptions TinyOptions(const std::string& name) {
-  TrainOptions o;
-  o.name = name;
-  o.regularizer = "gabril_mse";
-  o.input_height = 72;
-  o.input_width = 128;
-  o.epochs = 2;
-  o.batch = 16;
-  o.threads = 1;
-  o.val_fraction = 0.34;
-  return o;
-}
-
 TEST(TrainModel, ShapesAndParameterCountAtReferenceSize) {
   torch::manual_seed(0);
   GabrilCnn m(2, 180, 320, 7);
-  // Encoder 1,009,184 + Linear(48640,256) 12,452,096 + Linear(256,256) 65,792 + Linear(256,7) 1,799.
-  EXPECT_EQ(CountParameters(m), 13528871);
+  // Encoder 1,009,184 + Linear(48640,256) 12,452,096 + Linear(256,256) 65,792 + Linear(256,7)
+  // 1,799.
+  EXPECT_EQ(CountParameters(*m), 13528871);
   EXPECT_EQ(m->fc1->weight.numel(), 48640 * 256);
   auto x = torch::rand({1, 2, 180, 320});
   auto z = m->Encode(x);
@@ -54,7 +42,8 @@ TEST(TrainModel, ShapesAndParameterCountAtReferenceSize) {
   EXPECT_EQ(m->Head(z).sizes(), (std::vector<int64_t>{1, 7}));
   EXPECT_EQ(GabrilFeatureSize(90, 160), (std::pair<int, int>{9, 18}));
   GabrilCnn small(2, 90, 160, 3);
-  EXPECT_EQ(small->Encode(torch::rand({2, 2, 90, 160})).sizes(), (std::vector<int64_t>{2, 64, 9, 18}));
+  EXPECT_EQ(small->Encode(torch::rand({2, 2, 90, 160})).sizes(),
+            (std::vector<int64_t>{2, 64, 9, 18}));
 }
 
 TEST(TrainModel, OrthogonalInitialisationAndZeroBias) {
@@ -72,7 +61,8 @@ TEST(TrainModel, OrthogonalInitialisationAndZeroBias) {
 
 TEST(TrainRegularizer, GabrilMseMatchesHandComputation) {
   // z [1, 2, 2, 3]; at the same size bicubic upsampling is the identity.
-  auto z = torch::tensor({1.0, -2.0, 0.5, 3.0, 0.0, -1.0, 2.0, 1.0, -0.5, 0.0, 1.0, 4.0}, torch::kFloat64)
+  auto z = torch::tensor({1.0, -2.0, 0.5, 3.0, 0.0, -1.0, 2.0, 1.0, -0.5, 0.0, 1.0, 4.0},
+                         torch::kFloat64)
                .reshape({1, 2, 2, 3});
   auto target = torch::tensor({0.0, 1.0, 0.0, 0.5, 0.0, 1.0}, torch::kFloat64).reshape({1, 2, 3});
   const double beta = 2.0;
@@ -107,13 +97,15 @@ TEST(TrainRegularizer, L1OutsideMatchesHandComputation) {
 
 TEST(TrainRegularizer, L1OutsideAdjointEqualsNaiveValueAndGradient) {
   torch::manual_seed(3);
-  for (auto [h, w, H, W] : {std::array<int, 4>{9, 18, 90, 160}, std::array<int, 4>{20, 38, 180, 320},
-                            std::array<int, 4>{5, 7, 13, 29}}) {
+  for (auto [h, w, H, W] :
+       {std::array<int, 4>{9, 18, 90, 160}, std::array<int, 4>{20, 38, 180, 320},
+        std::array<int, 4>{5, 7, 13, 29}}) {
     auto z = torch::randn({3, 64, h, w}, torch::kFloat64).requires_grad_(true);
     auto target = torch::rand({3, H, W}, torch::kFloat64);
     auto fast = L1OutsidePerSample(z, target);
     auto naive = L1OutsideNaivePerSample(z, target);
-    EXPECT_LT((fast - naive).abs().max().item<double>(), 1e-5) << h << "x" << w << " -> " << H << "x" << W;
+    EXPECT_LT((fast - naive).abs().max().item<double>(), 1e-5)
+        << h << "x" << w << " -> " << H << "x" << W;
     auto g1 = torch::autograd::grad({fast.sum()}, {z})[0];
     auto g2 = torch::autograd::grad({naive.sum()}, {z})[0];
     EXPECT_LT((g1 - g2).abs().max().item<double>(), 1e-8);
@@ -135,7 +127,9 @@ TEST(TrainData, FractionMaskIsDeterministicAndHonoursTheShare) {
   }
   EXPECT_NEAR(kept / 20000.0, 0.25, 0.015);
   int differ = 0;
-  for (int t = 0; t < 200; ++t) differ += FractionMaskKeeps(7, 0.5, "frame", "e", t) != FractionMaskKeeps(8, 0.5, "frame", "e", t);
+  for (int t = 0; t < 200; ++t)
+    differ +=
+        FractionMaskKeeps(7, 0.5, "frame", "e", t) != FractionMaskKeeps(8, 0.5, "frame", "e", t);
   EXPECT_GT(differ, 50);
   // Per episode: every frame of an episode shares the decision.
   for (int e = 0; e < 50; ++e) {
@@ -219,7 +213,9 @@ TEST(TrainData, SplitByEpisodeStacksFramesAndRendersTargets) {
   all.insert(all.end(), data.val_samples().begin(), data.val_samples().end());
   int with = 0, without = 0;
   for (size_t i = 0; i < all.size(); ++i) {
-    const bool has = !data.episodes()[static_cast<size_t>(all[i].episode)].key_boxes[static_cast<size_t>(all[i].frame)].empty();
+    const bool has = !data.episodes()[static_cast<size_t>(all[i].episode)]
+                          .key_boxes[static_cast<size_t>(all[i].frame)]
+                          .empty();
     if ((has && with > 2) || (!has && without > 2)) continue;
     reader.Fill(all, {}, i, 1, &b);
     const float tmax = *std::max_element(b.target.begin(), b.target.end());
@@ -240,26 +236,14 @@ TEST(TrainData, SplitByEpisodeStacksFramesAndRendersTargets) {
   EXPECT_EQ(one, two);
 }
 
-double MaxParameterDifference(const std::filesystem::path& a, const std::filesystem::path& b) {
-  auto ma = torch::jit::load(a.string()), mb = torch::jit::load(b.string());
-  double worst = 0;
-  auto pa = ma.named_parameters(), pb = mb.named_parameters();
-  auto ib = pb.begin();
-  for (const auto& p : pa) {
-    EXPECT_EQ(p.name, (*ib).name);
-    worst = std::max(worst, (p.value - (*ib).value).abs().max().item<double>());
-    ++ib;
-  }
-  return worst;
-}
-
 TEST(TrainRun, TinyRunLowersTheTrainingLossAndWritesTheRunFolder) {
   TrainOptions o = TinyOptions("tiny");
   o.epochs = 6;
   o.batch = 8;
   o.lr = 1e-3;
   int progress_calls = 0;
-  const TrainReport r = RunTraining(SampleProject(), o, "", [&](const Progress&) { ++progress_calls; });
+  const TrainReport r =
+      RunTraining(SampleProject(), o, "", [&](const Progress&) { ++progress_calls; });
   EXPECT_EQ(r.status, "completed");
   EXPECT_EQ(r.epochs_done, 6);
   EXPECT_EQ(r.steps, 6 * 5);  // 40 training samples, batch 8
@@ -276,7 +260,8 @@ TEST(TrainRun, TinyRunLowersTheTrainingLossAndWritesTheRunFolder) {
   EXPECT_EQ(run["config"]["regularizer"], "gabril_mse");
   EXPECT_EQ(run["split"]["validation"].size(), 1u);
   EXPECT_TRUE(run["dataset"]["sha256"].is_string());
-  for (const char* f : {"last.ckpt", "best.ckpt", "policy.pt", "policy.json"}) EXPECT_TRUE(std::filesystem::exists(dir / f)) << f;
+  for (const char* f : {"last.ckpt", "best.ckpt", "policy.pt", "policy.json"})
+    EXPECT_TRUE(std::filesystem::exists(dir / f)) << f;
   const Json policy = LoadJsonFile(dir / "policy.json");
   EXPECT_EQ(policy["input_shape"], Json({2, 72, 128}));
   EXPECT_EQ(policy["action_names"].size(), 3u);
@@ -291,22 +276,36 @@ TEST(TrainRun, ResumedSingleThreadedRunEqualsAnUninterruptedOne) {
   o.lambda = 0.01;
   o.epochs = 2;
   o.batch = 12;  // 40 samples: 4 steps per epoch, the stop falls mid-epoch
+  o.log_every = 1;
   ASSERT_EQ(RunTraining(SampleProject(), o).status, "completed");
   o.name = "interrupted";
   int steps = 0;
   const TrainReport first = RunTraining(SampleProject(), o, "", {}, [&] { return ++steps == 3; });
   EXPECT_EQ(first.status, "stopped");
   EXPECT_EQ(first.steps, 3);
-  EXPECT_EQ(LoadJsonFile(RunDirectory(SampleProject(), "interrupted") / "run.json")["status"], "stopped");
+  EXPECT_EQ(LoadJsonFile(RunDirectory(SampleProject(), "interrupted") / "run.json")["status"],
+            "stopped");
   const TrainReport second = RunTraining(SampleProject(), TrainOptions(), "interrupted");
   EXPECT_EQ(second.status, "completed");
   EXPECT_EQ(second.steps, 8);
-  const auto a = RunDirectory(SampleProject(), "straight"), b = RunDirectory(SampleProject(), "interrupted");
+  const auto a = RunDirectory(SampleProject(), "straight"),
+             b = RunDirectory(SampleProject(), "interrupted");
   EXPECT_EQ(MaxParameterDifference(a / "policy.pt", b / "policy.pt"), 0.0);
   const auto ma = ReadMetrics(a / "metrics.jsonl"), mb = ReadMetrics(b / "metrics.jsonl");
   ASSERT_EQ(ma.size(), mb.size());
   for (size_t i = 0; i < ma.size(); ++i) {
-    for (const char* k : {"loss", "bc", "reg", "val_bc", "lr"}) EXPECT_EQ(ma[i][k], mb[i][k]) << k << " epoch " << i + 1;
+    for (const char* k : {"loss", "bc", "reg", "val_bc", "lr"})
+      EXPECT_EQ(ma[i][k], mb[i][k]) << k << " epoch " << i + 1;
+  }
+  // Step records too: every step listed once, with the same running means.
+  const auto sa = ReadMetrics(a / "metrics.jsonl", "step"),
+             sb = ReadMetrics(b / "metrics.jsonl", "step");
+  ASSERT_EQ(sa.size(), 8u);
+  ASSERT_EQ(sb.size(), 8u);
+  for (size_t i = 0; i < sa.size(); ++i) {
+    EXPECT_EQ(sb[i]["step"], static_cast<int>(i + 1));
+    for (const char* k : {"loss", "bc", "reg", "lr"})
+      EXPECT_EQ(sa[i][k], sb[i][k]) << k << " step " << i + 1;
   }
   EXPECT_THROW(RunTraining(SampleProject(), TrainOptions(), "interrupted"), Error);  // completed
   EXPECT_THROW(RunTraining(SampleProject(), TrainOptions(), "no-such-run"), Error);
@@ -324,7 +323,7 @@ TEST(TrainExport, TorchScriptPolicyMatchesTheModelInCppAndPython) {
     expected = m->forward(x).contiguous();
   }
   TempDir dir;
-  ExportTorchScript(m).save((dir / "policy.pt").string());
+  ExportTorchScript(*m).save((dir / "policy.pt").string());
   auto loaded = torch::jit::load((dir / "policy.pt").string());
   auto out = loaded.forward({x}).toTensor();
   EXPECT_LT((out - expected).abs().max().item<double>(), 1e-6);
@@ -336,8 +335,10 @@ TEST(TrainExport, TorchScriptPolicyMatchesTheModelInCppAndPython) {
     GTEST_SKIP() << python << " has no torch/numpy (install python3-torch: scripts/setup-deps)";
   }
   auto xc = x.contiguous();
-  WriteNpyFloat32(dir / "x.npy", {4, 2, 72, 128}, xc.data_ptr<float>(), static_cast<size_t>(xc.numel()));
-  WriteNpyFloat32(dir / "y.npy", {4, 3}, expected.data_ptr<float>(), static_cast<size_t>(expected.numel()));
+  WriteNpyFloat32(dir / "x.npy", {4, 2, 72, 128}, xc.data_ptr<float>(),
+                  static_cast<size_t>(xc.numel()));
+  WriteNpyFloat32(dir / "y.npy", {4, 3}, expected.data_ptr<float>(),
+                  static_cast<size_t>(expected.numel()));
   const std::string script =
       "import sys, numpy, torch\n"
       "m = torch.jit.load(sys.argv[1])\n"
@@ -345,8 +346,8 @@ TEST(TrainExport, TorchScriptPolicyMatchesTheModelInCppAndPython) {
       "y = torch.from_numpy(numpy.load(sys.argv[3]))\n"
       "with torch.no_grad():\n"
       "    print(float((m(x) - y).abs().max()))\n";
-  const auto r = RunProgram(python, {"-c", script, (dir / "policy.pt").string(), (dir / "x.npy").string(),
-                                     (dir / "y.npy").string()});
+  const auto r = RunProgram(python, {"-c", script, (dir / "policy.pt").string(),
+                                     (dir / "x.npy").string(), (dir / "y.npy").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_LT(std::stod(r.out), 1e-5) << r.out;
 }
@@ -355,8 +356,9 @@ TEST(TrainCli, TrainExecsTheTrainingProgramAndRunsListsIt) {
   const auto help = RunCli({"train", "--help"});
   EXPECT_EQ(help.exit_code, 0) << help.err;
   EXPECT_NE(help.out.find("--regularizer"), std::string::npos) << help.out;
-  const auto r = RunCli({"train", SampleProject().string(), "--preset", "quick", "--epochs", "1", "--batch", "20",
-                         "--name", "cli", "--threads", "1", "--input-size", "72x128", "--progress", "none"});
+  const auto r = RunCli({"train", SampleProject().string(), "--preset", "quick", "--epochs", "1",
+                         "--batch", "20", "--name", "cli", "--threads", "1", "--input-size",
+                         "72x128", "--progress", "none"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("completed"), std::string::npos) << r.out;
   const auto list = RunCli({"runs", SampleProject().string(), "--json"});
@@ -372,7 +374,8 @@ TEST(TrainCli, TrainExecsTheTrainingProgramAndRunsListsIt) {
     }
   }
   EXPECT_TRUE(found) << list.out;
-  const auto bad = RunCli({"train", SampleProject().string(), "--regularizer", "l2", "--progress", "none"});
+  const auto bad =
+      RunCli({"train", SampleProject().string(), "--regularizer", "l2", "--progress", "none"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("regularizer"), std::string::npos) << bad.err;
   const auto table = RunCli({"runs", SampleProject().string()});
@@ -391,7 +394,8 @@ TEST(TrainCli, RunsListingDoesNotLoadTorch) {
 }
 
 TEST(TrainCli, SigtermStopsWithACheckpointAndResumeCompletes) {
-  const std::string program = std::filesystem::path(AUTOFOCUS_CLI_PATH).parent_path() / "autofocus-train";
+  const std::string program =
+      std::filesystem::path(AUTOFOCUS_CLI_PATH).parent_path() / "autofocus-train";
   const std::string project = SampleProject().string();  // before fork: the child only execs
   int out[2];
   ASSERT_EQ(pipe(out), 0);
@@ -400,9 +404,9 @@ TEST(TrainCli, SigtermStopsWithACheckpointAndResumeCompletes) {
   if (pid == 0) {
     dup2(out[1], 1);
     close(out[0]);
-    execl(program.c_str(), program.c_str(), project.c_str(), "--name", "signalled", "--epochs", "10", "--batch", "20",
-          "--input-size", "72x128", "--threads", "1", "--regularizer", "none", "--progress", "json",
-          static_cast<char*>(nullptr));
+    execl(program.c_str(), program.c_str(), project.c_str(), "--name", "signalled", "--epochs",
+          "10", "--batch", "20", "--input-size", "72x128", "--threads", "1", "--regularizer",
+          "none", "--progress", "json", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);
@@ -428,10 +432,12 @@ TEST(TrainCli, SigtermStopsWithACheckpointAndResumeCompletes) {
   EXPECT_TRUE(std::filesystem::exists(dir / "last.ckpt"));
   EXPECT_LT(run["steps"].get<int>(), 20);
   // A method flag next to --resume would be ignored: refused with the flag's name instead.
-  const auto refused = RunCli({"train", SampleProject().string(), "--resume", "signalled", "--lr", "0.1"});
+  const auto refused =
+      RunCli({"train", SampleProject().string(), "--resume", "signalled", "--lr", "0.1"});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("drop --lr"), std::string::npos) << refused.err;
-  const auto r = RunCli({"train", SampleProject().string(), "--resume", "signalled", "--progress", "none"});
+  const auto r =
+      RunCli({"train", SampleProject().string(), "--resume", "signalled", "--progress", "none"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(LoadJsonFile(dir / "run.json")["status"], "completed");
   EXPECT_EQ(LoadJsonFile(dir / "run.json")["steps"], 20);

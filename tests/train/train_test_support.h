@@ -1,18 +1,84 @@
 #pragma once
 
-// Helpers the train tests share (train_test.cpp, distributed_test.cpp).
+// Shared fixtures of the train tests: one small annotated sample project, tiny options and
+// readers for run folders.
+#include <gtest/gtest.h>
+#include <torch/script.h>
 
 #include <filesystem>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include "core/base/json_io.h"
+#include "core/train/train_options.h"
+#include "tests/support/test_support.h"
 
 namespace autofocus {
+namespace {
 
-// One annotated sample project (3 episodes x 20 frames, `autofocus demo`) per test process.
-const std::filesystem::path& SampleProject();
+using testing::RunCli;
+using testing::RunProgram;
+using testing::TempDir;
 
-// The records of a metrics.jsonl file, in order.
-std::vector<Json> ReadMetrics(const std::filesystem::path& file);
+// One annotated sample project (3 episodes x 20 frames) shared by the suite.
+inline const std::filesystem::path& SampleProject() {
+  static TempDir* dir = new TempDir();  // leaked on purpose: lives for the whole process
+  static const std::filesystem::path project = [] {
+    const auto p = dir->path() / "P";
+    const auto r = RunCli(
+        {"demo", "--out", p.string(), "--episodes", "3", "--frames", "20", "--progress", "none"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return p;
+  }();
+  return project;
+}
 
+// Small, fast settings: 72x128 input, 1 thread.
+inline TrainOptions TinyOptions(const std::string& name) {
+  TrainOptions o;
+  o.name = name;
+  o.regularizer = "gabril_mse";
+  o.input_height = 72;
+  o.input_width = 128;
+  o.epochs = 2;
+  o.batch = 16;
+  o.threads = 1;
+  o.val_fraction = 0.34;
+  return o;
+}
+
+// The largest absolute difference between the parameters and buffers of two policy files.
+inline double MaxParameterDifference(const std::filesystem::path& a,
+                                     const std::filesystem::path& b) {
+  auto ma = torch::jit::load(a.string()), mb = torch::jit::load(b.string());
+  double worst = 0;
+  auto compare = [&](const auto& la, const auto& lb) {
+    auto ib = lb.begin();
+    for (const auto& p : la) {
+      EXPECT_EQ(p.name, (*ib).name);
+      worst = std::max(worst, (p.value - (*ib).value).abs().max().template item<double>());
+      ++ib;
+    }
+  };
+  compare(ma.named_parameters(), mb.named_parameters());
+  compare(ma.named_buffers(), mb.named_buffers());
+  return worst;
+}
+
+// The metrics records of one type ("epoch" or "step") in file order.
+inline std::vector<Json> ReadMetrics(const std::filesystem::path& file,
+                                     const std::string& type = "epoch") {
+  std::vector<Json> out;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    Json j = ParseJsonText(line, file.string());
+    if (j.value("type", "") == type) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
 }  // namespace autofocus
