@@ -540,6 +540,30 @@
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>LeRobot v3.0 dataset (Parquet tables + MP4 videos)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>snappy (LeRobot Parquet only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>zstd (LeRobot Parquet only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H.264 (libx264)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AV1 (SVT-AV1, LeRobot&apos;s default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LeRobot video codec</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>autofocus::FrameCanvas</name>

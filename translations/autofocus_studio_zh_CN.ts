@@ -535,6 +535,30 @@
         <source>Export</source>
         <translation>导出</translation>
     </message>
+    <message>
+        <source>LeRobot v3.0 dataset (Parquet tables + MP4 videos)</source>
+        <translation>LeRobot v3.0 数据集（Parquet 表 + MP4 视频）</translation>
+    </message>
+    <message>
+        <source>snappy (LeRobot Parquet only)</source>
+        <translation>snappy（仅限 LeRobot Parquet）</translation>
+    </message>
+    <message>
+        <source>zstd (LeRobot Parquet only)</source>
+        <translation>zstd（仅限 LeRobot Parquet）</translation>
+    </message>
+    <message>
+        <source>H.264 (libx264)</source>
+        <translation>H.264（libx264）</translation>
+    </message>
+    <message>
+        <source>AV1 (SVT-AV1, LeRobot&apos;s default)</source>
+        <translation>AV1（SVT-AV1，LeRobot 默认）</translation>
+    </message>
+    <message>
+        <source>LeRobot video codec</source>
+        <translation>LeRobot 视频编码</translation>
+    </message>
 </context>
 <context>
     <name>autofocus::FrameCanvas</name>

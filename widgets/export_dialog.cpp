@@ -35,6 +35,7 @@ ExportDialog::ExportDialog(const QString& project_name, const QString& current_e
   format_->addItem(tr("MOTChallenge (CVAT, X-AnyLabeling)"), "mot");
   format_->addItem(tr("CVAT for video 1.1 XML"), "cvat-video");
   format_->addItem(tr("YOLO (labels + data.yaml)"), "yolo");
+  format_->addItem(tr("LeRobot v3.0 dataset (Parquet tables + MP4 videos)"), "lerobot");
   format_->setCurrentIndex(std::max(0, format_->findData(s.value("export/format", "robomimic"))));
   form->addRow(tr("Format"), format_);
   episodes_ = new QComboBox(this);
@@ -62,8 +63,16 @@ ExportDialog::ExportDialog(const QString& project_name, const QString& current_e
   compress_ = new QComboBox(this);
   compress_->addItem(tr("gzip (readable by any HDF5)"), "gzip");
   compress_->addItem(tr("none"), "none");
+  compress_->addItem(tr("snappy (LeRobot Parquet only)"), "snappy");
+  compress_->addItem(tr("zstd (LeRobot Parquet only)"), "zstd");
   compress_->setCurrentIndex(std::max(0, compress_->findData(s.value("export/compress", "gzip"))));
   form->addRow(tr("Compression"), compress_);
+  video_codec_ = new QComboBox(this);
+  video_codec_->setObjectName("export_video_codec");
+  video_codec_->addItem(tr("H.264 (libx264)"), "h264");
+  video_codec_->addItem(tr("AV1 (SVT-AV1, LeRobot's default)"), "av1");
+  video_codec_->setCurrentIndex(std::max(0, video_codec_->findData(s.value("export/video_codec", "h264"))));
+  form->addRow(tr("LeRobot video codec"), video_codec_);
   auto* row = new QHBoxLayout;
   out_ = new QLineEdit(s.value("export/out").toString(), this);
   out_->setObjectName("export_out");
@@ -97,6 +106,7 @@ ExportOptions ExportDialog::options() const {
   o.split_seed = static_cast<uint64_t>(seed_->value());
   o.valid_share = share_->value();
   o.compress = compress_->currentData().toString().toStdString();
+  o.video_codec = video_codec_->currentData().toString().toStdString();
   o.out = out_->text().toStdString();
   o.force = force_->isChecked();
   return o;
@@ -110,6 +120,7 @@ void ExportDialog::Remember() const {
   s.setValue("export/split_seed", seed_->value());
   s.setValue("export/valid_share", share_->value());
   s.setValue("export/compress", compress_->currentData());
+  s.setValue("export/video_codec", video_codec_->currentData());
   s.setValue("export/out", out_->text());
 }
 

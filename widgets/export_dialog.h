@@ -23,7 +23,8 @@ class ExportDialog : public QDialog {
  public:
   // `current_episode` (may be empty) is offered as the "current episode" choice.
   ExportDialog(const QString& project_name, const QString& current_episode, QWidget* parent = nullptr);
-  // The options the form says (out, format, episodes, curation, saliency, split, compression).
+  // The options the form says (out, format, episodes, curation, saliency, split, compression,
+  // LeRobot video codec).
   ExportOptions options() const;
   // Saves the form to QSettings (called when the export starts).
   void Remember() const;
@@ -36,6 +37,7 @@ class ExportDialog : public QDialog {
   QSpinBox* seed_ = nullptr;
   QDoubleSpinBox* share_ = nullptr;
   QComboBox* compress_ = nullptr;
+  QComboBox* video_codec_ = nullptr;
   QLineEdit* out_ = nullptr;
   QCheckBox* force_ = nullptr;
 };

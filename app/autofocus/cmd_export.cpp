@@ -77,9 +77,9 @@ int RunExportCommand(ExportCli c) {
 const bool kRegistered = RegisterCommand(50, [](CLI::App& root, Action& action) {
   auto c = std::make_shared<ExportCli>();
   CLI::App* sub = root.add_subcommand(
-      "export", "Export a (curated) project: robomimic HDF5, folders, COCO, MOT, CVAT video, YOLO");
+      "export", "Export a (curated) project: robomimic HDF5, folders, COCO, MOT, CVAT video, YOLO, LeRobot v3.0");
   sub->add_option("PROJECT", c->project, "Project directory")->required();
-  sub->add_option("--format", c->options.format, "robomimic, folder, coco, mot, cvat-video or yolo")
+  sub->add_option("--format", c->options.format, "robomimic, folder, coco, mot, cvat-video, yolo or lerobot")
       ->required();
   sub->add_option("--out", c->out, "File (robomimic) or folder to create")->required();
   sub->add_option("--episodes", c->episodes, "Comma-separated episode names (default: all)");
@@ -90,8 +90,11 @@ const bool kRegistered = RegisterCommand(50, [](CLI::App& root, Action& action) 
       ->capture_default_str();
   sub->add_option("--valid-share", c->options.valid_share, "Share of episodes in the validation split")
       ->capture_default_str();
-  sub->add_option("--compress", c->options.compress, "gzip or none (robomimic images)")->capture_default_str();
-  sub->add_option("--image-key", c->options.image_key, "robomimic obs key of the frames")->capture_default_str();
+  sub->add_option("--compress", c->options.compress, "gzip or none (robomimic images); lerobot Parquet: also snappy, zstd")->capture_default_str();
+  sub->add_option("--image-key", c->options.image_key, "robomimic obs key / lerobot camera name of the frames")
+      ->capture_default_str();
+  sub->add_option("--video-codec", c->options.video_codec, "lerobot MP4 codec: h264 or av1")->capture_default_str();
+  sub->add_option("--fps", c->options.fps, "lerobot frame rate (0: the episodes' own, else 10)")->capture_default_str();
   sub->add_flag("--force", c->options.force, "Replace an existing --out");
   sub->add_option("--progress", c->progress, "bar, json or none")->check(CLI::IsMember({"bar", "json", "none"}));
   sub->add_flag("--json", c->json, "Print the summary as JSON");

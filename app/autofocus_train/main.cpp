@@ -98,6 +98,8 @@ const std::vector<FlagSpec>& Specs() {
       {"--max-steps", "max_steps", Kind::kInt, "Stop (resumable) after this many steps in total",
        true},
       {"--device", "device", Kind::kString, "cpu | cuda | cuda:N (default cpu)", true},
+      {"--amp", "amp", Kind::kSetTrue, "bfloat16 autocast of the forward pass (AutoFocus-IL's AMP)",
+       false},
   };
   return specs;
 }
@@ -242,9 +244,9 @@ int main(int argc, char** argv) {
     if (benchmark) {
       const int h = overrides.value("input_height", 180), w = overrides.value("input_width", 320);
       for (const char* reg : {"none", "gabril_mse", "l1_outside", "l1_outside_naive"}) {
-        const Json j = BenchmarkTrainingStep(reg, overrides.value("batch", 64), h, w, bench_steps,
-                                             overrides.value("threads", 0), bench_project,
-                                             overrides.value("data_workers", 1));
+        const Json j = BenchmarkTrainingStep(
+            reg, overrides.value("batch", 64), h, w, bench_steps, overrides.value("threads", 0),
+            bench_project, overrides.value("data_workers", 1), overrides.value("amp", false));
         std::printf("%s\n", j.dump().c_str());
         std::fflush(stdout);
       }

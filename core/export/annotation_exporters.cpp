@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
 
 #include "core/base/atomic_file.h"
@@ -35,6 +36,18 @@ void WriteFramePng(const fs::path& file, const cv::Mat& image) {
   if (!WriteImageFile(file.string(), image, {kPngCompression, 1}, &err)) {
     throw Error(file.string(), "", "cannot write PNG" + (err.empty() ? "" : ": " + err));
   }
+}
+
+cv::Mat ToRgb(const cv::Mat& bgr) {
+  cv::Mat rgb;
+  if (bgr.channels() == 1) {
+    cv::cvtColor(bgr, rgb, cv::COLOR_GRAY2RGB);
+  } else if (bgr.channels() == 4) {
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGRA2RGB);
+  } else {
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  }
+  return rgb.isContinuous() ? rgb : rgb.clone();
 }
 
 namespace {

@@ -29,7 +29,8 @@ std::string JoinNames(const std::vector<std::string>& v, const std::string& sep)
 }  // namespace
 
 const std::vector<std::string>& ExportFormats() {
-  static const std::vector<std::string> k = {"robomimic", "folder", "coco", "mot", "cvat-video", "yolo"};
+  static const std::vector<std::string> k = {"robomimic", "folder", "coco", "mot", "cvat-video", "yolo",
+                                                  "lerobot"};
   return k;
 }
 
@@ -42,9 +43,17 @@ void ExportOptions::Check() const {
   if (saliency != "maps" && saliency != "points" && saliency != "none") {
     throw Error("", "--saliency", "must be maps, points or none, got '" + saliency + "'");
   }
-  if (compress != "gzip" && compress != "none") {
+  if (format == "lerobot") {
+    if (compress != "gzip" && compress != "none" && compress != "snappy" && compress != "zstd") {
+      throw Error("", "--compress", "must be gzip, snappy, zstd or none for lerobot, got '" + compress + "'");
+    }
+  } else if (compress != "gzip" && compress != "none") {
     throw Error("", "--compress", "must be gzip or none, got '" + compress + "'");
   }
+  if (video_codec != "h264" && video_codec != "av1") {
+    throw Error("", "--video-codec", "must be h264 or av1, got '" + video_codec + "'");
+  }
+  if (fps < 0) throw Error("", "--fps", "must be positive (or 0: the episodes' own)");
   if (!(valid_share >= 0 && valid_share < 1)) throw Error("", "--valid-share", "must be in [0, 1)");
   if (image_key.empty() || image_key.find('/') != std::string::npos) {
     throw Error("", "--image-key", "must be a non-empty name without '/'");
@@ -58,6 +67,7 @@ std::unique_ptr<Exporter> MakeExporter(const std::string& format) {
   if (format == "mot") return MakeMotExporter();
   if (format == "cvat-video") return MakeCvatVideoExporter();
   if (format == "yolo") return MakeYoloExporter();
+  if (format == "lerobot") return MakeLeRobotExporter();
   throw Error("", "--format", "unknown format '" + format + "'");
 }
 
@@ -273,7 +283,9 @@ ExportSummary RunExport(const ProjectStore& store, const ExportOptions& options,
                      {"split_seed", options.split_seed},
                      {"valid_share", options.valid_share},
                      {"compress", options.compress},
-                     {"image_key", options.image_key}}},
+                     {"image_key", options.image_key},
+                     {"video_codec", options.video_codec},
+                     {"fps", options.fps}}},
                    {"pipeline", store.info().settings.value("pipeline", Json::object())},
                    {"saliency_parameters", store.info().settings.value("saliency", Json::object())},
                    {"models", models},

@@ -19,7 +19,7 @@ namespace autofocus {
 
 // Settings of one export (the CLI's `autofocus export` and the studio's File > Export).
 struct ExportOptions {
-  std::string format = "robomimic";  // robomimic | folder | coco | mot | cvat-video | yolo
+  std::string format = "robomimic";  // robomimic | folder | coco | mot | cvat-video | yolo | lerobot
   std::filesystem::path out;         // file (robomimic) or folder to create (required)
   std::vector<std::string> episodes;  // episode names; empty = all
   bool curated = false;   // apply the studio's curation: excluded episodes/frames left out,
@@ -28,9 +28,13 @@ struct ExportOptions {
                                   // with the frames (formats without a place for it ignore it)
   uint64_t split_seed = 0;   // seed of the train/valid split by episode (robomimic masks, YOLO)
   double valid_share = 0.1;  // share of episodes in the validation split, [0, 1)
-  std::string compress = "gzip";  // gzip | none (robomimic image datasets)
+  std::string compress = "gzip";  // gzip | none (robomimic image datasets); lerobot Parquet
+                                  // pages also snappy | zstd
   bool force = false;             // replace an existing `out`
-  std::string image_key = "image";  // robomimic obs key of the frames
+  std::string image_key = "image";  // robomimic obs key of the frames; lerobot camera name
+                                    // (feature observation.images.<key>)
+  std::string video_codec = "h264";  // lerobot MP4s: h264 (libx264) | av1 (libsvtav1)
+  int fps = 0;  // lerobot frame rate; 0 = the episodes' metadata "fps" (10 when they have none)
 
   // Throws Error naming the option when a value is out of range or unknown.
   void Check() const;

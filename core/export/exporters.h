@@ -20,9 +20,13 @@ std::unique_ptr<Exporter> MakeMotExporter();
 std::unique_ptr<Exporter> MakeCvatVideoExporter();
 // YOLO txt labels with data.yaml.
 std::unique_ptr<Exporter> MakeYoloExporter();
+// LeRobot v3.0 datasets: Parquet tables (core/parquet) and MP4 videos (FFmpeg).
+std::unique_ptr<Exporter> MakeLeRobotExporter();
 
 // Shared by the writers: the sorted distinct labels of every tracked box of the episodes.
 std::vector<std::string> ExportLabels(const std::vector<ExportEpisode>& episodes);
+// The frame `bgr` (gray, BGR or BGRA as frame sources give them) as continuous RGB.
+cv::Mat ToRgb(const cv::Mat& bgr);
 // Writes the frame `image` (BGR) as a PNG file, Error naming the file on failure.
 void WriteFramePng(const std::filesystem::path& file, const cv::Mat& image);
 

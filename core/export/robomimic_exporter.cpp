@@ -122,18 +122,6 @@ void WriteChunk(hid_t dset, hsize_t i, const std::vector<uint8_t>& bytes, const 
   Check(H5Dwrite_chunk(dset, H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()), file, where);
 }
 
-cv::Mat ToRgb(const cv::Mat& bgr) {
-  cv::Mat rgb;
-  if (bgr.channels() == 1) {
-    cv::cvtColor(bgr, rgb, cv::COLOR_GRAY2RGB);
-  } else if (bgr.channels() == 4) {
-    cv::cvtColor(bgr, rgb, cv::COLOR_BGRA2RGB);
-  } else {
-    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  }
-  return rgb.isContinuous() ? rgb : rgb.clone();
-}
-
 class RobomimicExporter : public Exporter {
  public:
   std::string Format() const override { return "robomimic"; }

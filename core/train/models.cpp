@@ -1,5 +1,7 @@
 #include "core/train/models.h"
 
+#include <ATen/autocast_mode.h>
+
 #include <cmath>
 #include <sstream>
 
@@ -7,6 +9,35 @@
 #include "core/train/train_options.h"
 
 namespace autofocus {
+
+BFloat16Autocast::BFloat16Autocast(bool enabled, const torch::Device& device)
+    : enabled_(enabled), cuda_(device.is_cuda()) {
+  if (!enabled_) return;
+  was_enabled_ = cuda_ ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+  was_dtype_ =
+      cuda_ ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+  if (cuda_) {
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+  } else {
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(true);
+  }
+  at::autocast::increment_nesting();
+}
+
+BFloat16Autocast::~BFloat16Autocast() {
+  if (!enabled_) return;
+  // As torch.autocast's __exit__: the cast-weight cache lives for the outermost region only.
+  if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+  if (cuda_) {
+    at::autocast::set_enabled(was_enabled_);
+    at::autocast::set_autocast_gpu_dtype(was_dtype_);
+  } else {
+    at::autocast::set_cpu_enabled(was_enabled_);
+    at::autocast::set_autocast_cpu_dtype(was_dtype_);
+  }
+}
 
 std::string ScriptName(std::string name) {
   for (char& c : name) {

@@ -43,6 +43,21 @@ class PolicyNet : public torch::nn::Module {
   int state_dim = 0;
 };
 
+// While alive (and `enabled`), ops on `device` run under bfloat16 autocast, as Python's
+// `torch.autocast(device, torch.bfloat16)`: convolutions and matmuls in bfloat16, reductions and
+// losses in float32. Parameters and gradients stay float32, so no loss scaling is needed.
+class BFloat16Autocast {
+ public:
+  BFloat16Autocast(bool enabled, const torch::Device& device);
+  ~BFloat16Autocast();
+  BFloat16Autocast(const BFloat16Autocast&) = delete;
+  BFloat16Autocast& operator=(const BFloat16Autocast&) = delete;
+
+ private:
+  bool enabled_, cuda_, was_enabled_ = false;
+  at::ScalarType was_dtype_ = at::kFloat;
+};
+
 // A parameter or buffer name as the TorchScript policy spells it ("layer1.0.bn1.weight" ->
 // "layer1_0_bn1_weight").
 std::string ScriptName(std::string name);

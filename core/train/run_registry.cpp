@@ -9,9 +9,9 @@ std::filesystem::path RunDirectory(const std::filesystem::path& project, const s
 }
 
 Json RunSummary::ToJson() const {
-  Json j = {{"name", name},         {"status", status},           {"created", created},
-            {"updated", updated},   {"regularizer", regularizer}, {"epochs_done", epochs_done},
-            {"epochs", epochs},     {"has_policy", has_policy}};
+  Json j = {{"name", name},       {"status", status},           {"created", created},
+            {"updated", updated}, {"regularizer", regularizer}, {"epochs_done", epochs_done},
+            {"epochs", epochs},   {"has_policy", has_policy}};
   j["best_val_bc"] = best_val_bc >= 0 ? Json(best_val_bc) : Json(nullptr);
   if (!error.empty()) j["error"] = error;
   return j;
@@ -37,7 +37,8 @@ std::vector<RunSummary> ListRuns(const std::filesystem::path& project) {
         s.regularizer = j["config"].value("regularizer", "");
         s.epochs = j["config"].value("epochs", 0);
       }
-      if (j.contains("best_val_bc") && j["best_val_bc"].is_number()) s.best_val_bc = j["best_val_bc"].get<double>();
+      if (j.contains("best_val_bc") && j["best_val_bc"].is_number())
+        s.best_val_bc = j["best_val_bc"].get<double>();
     } catch (const std::exception& e) {
       s.status = "unreadable";
       s.error = e.what();
@@ -45,7 +46,8 @@ std::vector<RunSummary> ListRuns(const std::filesystem::path& project) {
     s.has_policy = std::filesystem::exists(entry.path() / "policy.pt");
     out.push_back(std::move(s));
   }
-  std::sort(out.begin(), out.end(), [](const RunSummary& a, const RunSummary& b) { return a.name < b.name; });
+  std::sort(out.begin(), out.end(),
+            [](const RunSummary& a, const RunSummary& b) { return a.name < b.name; });
   return out;
 }
 

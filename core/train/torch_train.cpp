@@ -234,7 +234,12 @@ double Validate(const TrainDataset& data, PolicyNet& model, const Normaliser& no
   double sum = 0, count = 0;
   while (stream.Next(&b)) {
     const DeviceBatch d = ToDevice(b, data, norm, device);
-    const auto pred = norm.Denormalise(model.forward(d.obs, d.state));
+    torch::Tensor out;
+    {
+      BFloat16Autocast amp(o.amp, device);
+      out = model.forward(d.obs, d.state);
+    }
+    const auto pred = norm.Denormalise(out.to(torch::kFloat32));
     sum += (pred - d.act_raw).pow(2).sum().item<double>();
     count += static_cast<double>(b.n) * data.num_actions();
   }
@@ -341,7 +346,7 @@ void TrimMetrics(const std::filesystem::path& file, int64_t global_step, int epo
 
 Json BenchmarkTrainingStep(const std::string& regularizer, int batch, int height, int width,
                            int steps, int threads, const std::filesystem::path& project,
-                           int workers) {
+                           int workers, bool amp) {
   if (threads > 0) torch::set_num_threads(threads);
   // With a project, batches come from its frames through the real loader (to measure the data
   // wait); otherwise random data at the requested shapes times the step alone.
@@ -384,8 +389,14 @@ Json BenchmarkTrainingStep(const std::string& regularizer, int batch, int height
       target = torch::from_blob(b.target.data(), {b.n, height, width});
     }
     opt.zero_grad();
-    auto z = model->Encode(obs);
-    auto loss = torch::mse_loss(model->Head(z), act);
+    torch::Tensor z, pred;
+    {
+      BFloat16Autocast cast(amp, torch::Device(torch::kCPU));
+      z = model->Encode(obs);
+      pred = model->Head(z);
+    }
+    z = z.to(torch::kFloat32);
+    auto loss = torch::mse_loss(pred.to(torch::kFloat32), act);
     if (regularizer != "none")
       loss = loss + 10 * RegularizerPerSample(regularizer, z, target, 50).mean();
     loss.backward();
@@ -398,6 +409,7 @@ Json BenchmarkTrainingStep(const std::string& regularizer, int batch, int height
   const double total = std::chrono::duration<double>(Clock::now() - t0).count();
   const double ms = total * 1000.0 / std::max(1, steps);
   return {{"regularizer", regularizer},
+          {"amp", amp ? "bf16" : "none"},
           {"ms_per_step", ms},
           {"data_wait", total > 0 ? wait / total : 0.0},
           {"data", project.empty() ? "random" : project.string()},
@@ -559,8 +571,15 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
         for (auto& g : opt->param_groups()) g.options().set_lr(lr);
         const DeviceBatch d = ToDevice(b, data, norm, device);
         opt->zero_grad();
-        auto z = model->Encode(d.obs);
-        auto bc = norm.Bc(model->Head(z, d.state), d.act);
+        torch::Tensor z, pred;
+        {
+          BFloat16Autocast amp(o.amp, device);
+          z = model->Encode(d.obs);
+          pred = model->Head(z, d.state);
+        }
+        // Losses in float32 outside the autocast region (bicubic/softmax/adjoint need it).
+        z = z.to(torch::kFloat32);
+        auto bc = norm.Bc(pred.to(torch::kFloat32), d.act);
         torch::Tensor mask = d.mask;
         torch::Tensor reg = torch::zeros({}, torch::TensorOptions().device(device));
         if (o.DistanceRegularizer())

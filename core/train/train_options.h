@@ -45,6 +45,8 @@ struct TrainOptions {
   uint64_t seed = 1;                    // initialisation, split, order and fraction mask
   int threads = 0;                      // LibTorch intra-op threads; 0 = library default
   std::string device = "cpu";           // cpu | cuda | cuda:N
+  bool amp = false;                     // bfloat16 autocast of the forward pass (AutoFocus-IL
+                                        // trains with AMP; GABRIL in float32)
   int input_height = 180;               // model input height in pixels (>= 36)
   int input_width = 320;                // model input width in pixels (>= 64)
   int stack = 2;                        // frames stacked per observation (1..8)

@@ -43,10 +43,10 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
 // regularizer none | gabril_mse | l1_outside | l1_outside_naive (the paper's L1 computed at
 // input resolution) | kl | js | tv. On random data (7 actions) when `project` is empty, else on
 // the project's frames and VLM maps through the real loader with `workers` threads, measuring
-// the share of the time spent waiting for batches. Returns {"regularizer","ms_per_step",
-// "data_wait",...}.
+// the share of the time spent waiting for batches; `amp` runs the forward pass under bfloat16
+// autocast. Returns {"regularizer","amp","ms_per_step","data_wait",...}.
 Json BenchmarkTrainingStep(const std::string& regularizer, int batch, int height, int width,
                            int steps, int threads, const std::filesystem::path& project = {},
-                           int workers = 1);
+                           int workers = 1, bool amp = false);
 
 }  // namespace autofocus

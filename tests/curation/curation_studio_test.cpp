@@ -8,6 +8,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QTableView>
 #include <QTest>
 #include <QUndoStack>
@@ -166,6 +168,23 @@ TEST_F(CurationStudioTest, FailedFramesAndUndecidedSubsequencesAreLogged) {
       << ui.log->entries()[static_cast<size_t>(rows)].message.toStdString();
   EXPECT_NE(ui.log->entries()[static_cast<size_t>(rows)].message.indexOf("frame 3: no JSON list"), -1);
   EXPECT_NE(ui.log->entries()[static_cast<size_t>(rows) + 1].message.indexOf("1 sub-sequence(s) undecided"), -1);
+}
+
+// The export form offers LeRobot v3.0 with its video codec, and says what was chosen.
+TEST_F(CurationStudioTest, ExportDialogOffersLeRobot) {
+  ExportDialog d("sample", "episode_000");
+  auto* format = d.findChild<QComboBox*>("export_format");
+  auto* codec = d.findChild<QComboBox*>("export_video_codec");
+  ASSERT_NE(format, nullptr);
+  ASSERT_NE(codec, nullptr);
+  ASSERT_GE(format->findData("lerobot"), 0);
+  format->setCurrentIndex(format->findData("lerobot"));
+  codec->setCurrentIndex(codec->findData("av1"));
+  d.findChild<QLineEdit*>("export_out")->setText("/tmp/lerobot-out");
+  const ExportOptions o = d.options();
+  EXPECT_EQ(o.format, "lerobot");
+  EXPECT_EQ(o.video_codec, "av1");
+  EXPECT_NO_THROW(o.Check());
 }
 
 // File > Export runs in the background with the window's progress bar; the summary lands in the

@@ -18,6 +18,7 @@
 #include "core/dataset/project_store.h"
 #include "core/export/export.h"
 #include "core/imageio/image_io.h"
+#include "tests/export/export_fixture.h"
 #include "tests/support/test_support.h"
 
 namespace autofocus {
@@ -29,27 +30,6 @@ using testing::TempDir;
 
 constexpr const char* kPython = "/usr/bin/python3";
 
-class Export : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    const auto r = RunCli({"demo", "--out", (dir_->path() / "pristine").string(), "--episodes", "3", "--frames", "24",
-                           "--seed", "7", "--progress", "none"});
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  // A fresh copy of the annotated project.
-  static fs::path Fresh(const std::string& name) {
-    const fs::path p = dir_->path() / name;
-    fs::copy(dir_->path() / "pristine", p, fs::copy_options::recursive);
-    return p;
-  }
-  static TempDir* dir_;
-};
-TempDir* Export::dir_ = nullptr;
 
 bool HavePythonH5py() { return RunProgram(kPython, {"-c", "import h5py, numpy"}).exit_code == 0; }
 
@@ -397,7 +377,7 @@ TEST(ExportUnits, GazeCoordsAndOptions) {
   o.out = "x";
   o.valid_share = 1;
   EXPECT_THROW(o.Check(), Error);
-  EXPECT_EQ(ExportFormats().size(), 6u);
+  EXPECT_EQ(ExportFormats().size(), 7u);
 }
 
 }  // namespace

@@ -87,3 +87,32 @@ std::vector<std::string> ListDir(const fs::path& dir) {
 }
 
 }  // namespace autofocus::testing
+
+namespace autofocus::testing {
+namespace {
+const std::filesystem::path kOracleDir = std::filesystem::path(AUTOFOCUS_SOURCE_DIR) / "tests" / "node";
+}  // namespace
+
+std::string ParquetOracleUnavailable() {
+  if (RunProgram("node", {"--version"}).exit_code != 0) {
+    return "node is not installed (scripts/setup-deps installs Debian's nodejs): the independent Parquet read "
+           "with hyparquet is skipped";
+  }
+  if (!std::filesystem::exists(kOracleDir / "node_modules" / "hyparquet" / "package.json") ||
+      !std::filesystem::exists(kOracleDir / "node_modules" / "hyparquet-compressors" / "package.json")) {
+    const RunResult r = RunProgram("npm", {"install", "--prefix", kOracleDir.string(), "--no-audit", "--no-fund"});
+    if (r.exit_code != 0) {
+      throw std::runtime_error("node is installed but installing hyparquet failed (npm install --prefix " +
+                               kOracleDir.string() + "): " + r.err);
+    }
+  }
+  return "";
+}
+
+nlohmann::json ReadParquetIndependently(const std::filesystem::path& file) {
+  const RunResult r = RunProgram("node", {(kOracleDir / "read_parquet.mjs").string(), file.string()});
+  if (r.exit_code != 0) throw std::runtime_error("hyparquet could not read " + file.string() + ": " + r.err);
+  return nlohmann::json::parse(r.out);
+}
+
+}  // namespace autofocus::testing

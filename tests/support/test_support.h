@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace autofocus::testing {
 
 // A fresh directory under the system temp dir, removed when the object dies.
@@ -38,5 +40,19 @@ void WriteText(const std::filesystem::path& path, const std::string& text);
 
 // Lists the entries directly inside `dir` (names only, sorted).
 std::vector<std::string> ListDir(const std::filesystem::path& dir);
+
+}  // namespace autofocus::testing
+
+namespace autofocus::testing {
+
+// The independent Parquet reader the tests check our files with: hyparquet (npm) under node,
+// tests/node/read_parquet.mjs. Returns "" when it can run, else why not; only a missing `node`
+// is a reason to skip. When node is there but the npm packages are not, installs them (the
+// same `npm install` scripts/setup-deps runs) and fails loudly if that fails.
+std::string ParquetOracleUnavailable();
+
+// Reads `file` with the oracle and returns its JSON (num_rows, columns, schema, codecs,
+// metadata, rows); throws std::runtime_error with node's stderr when the read fails.
+nlohmann::json ReadParquetIndependently(const std::filesystem::path& file);
 
 }  // namespace autofocus::testing

@@ -1,5 +1,6 @@
 // core/train beyond the GABRIL CNN: ResNet encoders (checked against torchvision), the GABRIL
 // distances, gaze targets, state input and normalisation, schedules, filters and HDF5 splits.
+#include <ATen/autocast_mode.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -451,6 +452,40 @@ TEST(TrainRun, ResumedResNetRunEqualsAnUninterruptedOne) {
   EXPECT_EQ(MaxParameterDifference(RunDirectory(SampleProject(), "resnet-straight") / "policy.pt",
                                    RunDirectory(SampleProject(), "resnet-resumed") / "policy.pt"),
             0.0);
+}
+
+// bfloat16 autocast: convolutions run in bfloat16 (z close to float32's), autocast is off again
+// after the region, and a tiny run trains with it.
+TEST(TrainRun, BFloat16AutocastRunsTheForwardPassInBFloat16) {
+  torch::manual_seed(2);
+  GabrilCnn m(2, 72, 128, 3);
+  m->Initialise();
+  auto x = torch::rand({2, 2, 72, 128});
+  torch::NoGradGuard guard;
+  const auto z32 = m->Encode(x);
+  torch::Tensor z16;
+  {
+    BFloat16Autocast amp(true, torch::Device(torch::kCPU));
+    z16 = m->Encode(x);
+  }
+  EXPECT_EQ(z16.scalar_type(), torch::kBFloat16);
+  EXPECT_FALSE(at::autocast::is_cpu_enabled());
+  EXPECT_EQ(m->Encode(x).scalar_type(), torch::kFloat32);
+  const double rel = ((z16.to(torch::kFloat32) - z32).abs().max() / z32.abs().max()).item<double>();
+  EXPECT_GT(rel, 0.0);
+  EXPECT_LT(rel, 0.05);
+}
+
+TEST(TrainRun, AmpRunCompletes) {
+  TrainOptions o = TinyOptions("amp");
+  o.amp = true;
+  o.epochs = 2;
+  const TrainReport r = RunTraining(SampleProject(), o);
+  ASSERT_EQ(r.status, "completed");
+  const auto m = ReadMetrics(RunDirectory(SampleProject(), "amp") / "metrics.jsonl");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_TRUE(std::isfinite(m.back()["loss"].get<double>()));
+  EXPECT_LT(m.back()["bc"].get<double>(), m.front()["bc"].get<double>());
 }
 
 TEST(TrainRun, CudaOnACpuOnlyLibTorchIsAClearError) {
