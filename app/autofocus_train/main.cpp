@@ -98,6 +98,8 @@ const std::vector<FlagSpec>& Specs() {
       {"--max-steps", "max_steps", Kind::kInt, "Stop (resumable) after this many steps in total",
        true},
       {"--device", "device", Kind::kString, "cpu | cuda | cuda:N (default cpu)", true},
+      {"--augment", "augment", Kind::kSetTrue,
+       "Random resized crop + brightness/contrast jitter per training sample", false},
       {"--amp", "amp", Kind::kSetTrue, "bfloat16 autocast of the forward pass (AutoFocus-IL's AMP)",
        false},
   };

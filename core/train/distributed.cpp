@@ -458,10 +458,10 @@ StepTotals DataParallel::Totals(const StepShare& share, const torch::Tensor& los
 ShardedBatchStream::ShardedBatchStream(const DataParallel& dp, const TrainDataset& data,
                                        const std::vector<TrainSample>& samples,
                                        std::vector<size_t> order, int batch, int workers,
-                                       size_t first_batch) {
+                                       size_t first_batch, uint64_t augment_seed) {
   if (!dp.active()) {
-    stream_ =
-        std::make_unique<BatchStream>(data, samples, std::move(order), batch, workers, first_batch);
+    stream_ = std::make_unique<BatchStream>(data, samples, std::move(order), batch, workers,
+                                            first_batch, 2, augment_seed);
     return;
   }
   if (batch < dp.world_size()) {
@@ -487,7 +487,7 @@ ShardedBatchStream::ShardedBatchStream(const DataParallel& dp, const TrainDatase
   // `depth` keeps the read-ahead at two slices, as BatchStream's two batches.
   if (!local.empty()) {
     stream_ = std::make_unique<BatchStream>(data, samples, std::move(local), 1, workers, skip,
-                                            2 * widest);
+                                            2 * widest, augment_seed);
   }
 }
 

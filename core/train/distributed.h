@@ -135,9 +135,11 @@ class DataParallel {
 class ShardedBatchStream {
  public:
   // Same arguments as BatchStream; `batch` is the global batch. Error when batch < world size.
+  // Augmentation depends on (seed, episode, frame) only, so a slice is augmented as the whole
+  // batch would be.
   ShardedBatchStream(const DataParallel& dp, const TrainDataset& data,
                      const std::vector<TrainSample>& samples, std::vector<size_t> order, int batch,
-                     int workers, size_t first_batch = 0);
+                     int workers, size_t first_batch = 0, uint64_t augment_seed = 0);
   ~ShardedBatchStream();
   // This rank's slice of the next global batch (n may be 0); false at the end of the pass.
   bool Next(TrainBatch* out);

@@ -552,9 +552,11 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
       // The epoch's order depends only on (seed, epoch): a resume skips the batches it did.
       const auto order =
           SeededPermutation(data.train_samples().size(), HashMix(o.seed, "epoch", st.epoch));
+      // Augmentation is drawn per (seed, epoch, sample): a resume redraws the same.
+      const uint64_t augment_seed = o.augment ? (HashMix(o.seed, "augment", st.epoch) | 1u) : 0;
       // dist: this rank's slice of every global batch (one process: the whole batch)
       ShardedBatchStream stream(dp, data, data.train_samples(), order, o.batch, o.data_workers,
-                                static_cast<size_t>(st.step_in_epoch));
+                                static_cast<size_t>(st.step_in_epoch), augment_seed);
       const auto epoch_start = Clock::now();
       double wait = 0, lr = o.lr;
       double samples_this_session = 0;

@@ -394,6 +394,55 @@ double TrainDataset::MeanActionValidationMse() const {
   return sum / (static_cast<double>(val_.size()) * num_actions_);
 }
 
+namespace {
+
+// A [0,1] rectangle in pixels of a width x height image (at least 1 x 1).
+cv::Rect PixelRect(const cv::Rect2d& r, int width, int height) {
+  const int x = std::min(width - 1, static_cast<int>(std::lround(r.x * width)));
+  const int y = std::min(height - 1, static_cast<int>(std::lround(r.y * height)));
+  const int w = std::max(1, std::min(width - x, static_cast<int>(std::lround(r.width * width))));
+  const int h = std::max(1, std::min(height - y, static_cast<int>(std::lround(r.height * height))));
+  return {x, y, w, h};
+}
+
+// One sample's augmentation, drawn from its hash.
+struct Augmentation {
+  cv::Rect2d crop{0, 0, 1, 1};          // in [0,1] frame coordinates
+  double brightness = 1, contrast = 1;  // x' = clamp(((x - 0.5) c + 0.5) b)
+};
+
+Augmentation DrawAugmentation(uint64_t seed, const std::string& episode, int frame) {
+  Augmentation a;
+  if (seed == 0) return a;
+  uint64_t h = HashMix(seed, episode, frame);
+  auto uniform = [&] {
+    h = SplitMix(h);
+    return Unit(h);
+  };
+  if (uniform() < 0.5) {
+    // torchvision's RandomResizedCrop(scale (0.8, 1), ratio (0.9, 1.1)) in relative units.
+    const double scale = 0.8 + 0.2 * uniform();
+    const double ratio = std::exp(std::log(0.9) + (std::log(1.1) - std::log(0.9)) * uniform());
+    const double w = std::min(1.0, std::sqrt(scale * ratio)),
+                 hh = std::min(1.0, std::sqrt(scale / ratio));
+    a.crop = {(1 - w) * uniform(), (1 - hh) * uniform(), w, hh};
+  }
+  if (uniform() < 0.5) {
+    a.brightness = 0.8 + 0.4 * uniform();
+    a.contrast = 0.8 + 0.4 * uniform();
+  }
+  return a;
+}
+
+// The map `full` (input size) cropped like the frames and resized back to the input.
+void CropMap(float* map, int width, int height, const cv::Rect2d& crop) {
+  cv::Mat full(height, width, CV_32FC1, map);
+  cv::Mat part = full(PixelRect(crop, width, height)).clone();
+  cv::resize(part, full, cv::Size(width, height), 0, 0, cv::INTER_LINEAR);  // writes into map
+}
+
+}  // namespace
+
 struct BatchReader::Impl {
   const TrainDataset& data;
   std::map<int, std::unique_ptr<FrameSource>> sources;         // a few open episodes
@@ -412,10 +461,12 @@ struct BatchReader::Impl {
     return *sources.emplace(e, std::move(src)).first->second;
   }
 
-  // Frame t of episode e resized to the input, channels written to out (C order planes).
-  void Frame(int e, int t, float* out) {
+  // Frame t of episode e (its `crop`, in [0,1] frame coordinates) resized to the input,
+  // channels written to out (C order planes).
+  void Frame(int e, int t, float* out, const cv::Rect2d& crop = {0, 0, 1, 1}) {
     const TrainOptions& o = data.options();
     cv::Mat bgr = Source(e).Read(t);
+    if (crop.width < 1 || crop.height < 1) bgr = bgr(PixelRect(crop, bgr.cols, bgr.rows));
     cv::Mat f;
     bgr.convertTo(f, CV_32FC3, 1.0 / 255.0);
     cv::Mat r;
@@ -463,7 +514,7 @@ BatchReader::BatchReader(const TrainDataset& data) : impl_(std::make_unique<Impl
 BatchReader::~BatchReader() = default;
 
 void BatchReader::Fill(const std::vector<TrainSample>& samples, const std::vector<size_t>& order,
-                       size_t begin, size_t count, TrainBatch* out) {
+                       size_t begin, size_t count, TrainBatch* out, uint64_t augment_seed) {
   const TrainOptions& o = impl_->data.options();
   const int A = impl_->data.num_actions();
   const size_t hw = static_cast<size_t>(o.input_width) * static_cast<size_t>(o.input_height);
@@ -480,11 +531,22 @@ void BatchReader::Fill(const std::vector<TrainSample>& samples, const std::vecto
   for (size_t b = 0; b < count; ++b) {
     const size_t idx = order.empty() ? begin + b : order[begin + b];
     const TrainSample& s = samples[idx];
-    // Oldest frame first; before the start of the episode the first frame is repeated.
+    const std::string& name = impl_->data.episodes()[static_cast<size_t>(s.episode)].name;
+    const Augmentation aug = DrawAugmentation(o.augment ? augment_seed : 0, name, s.frame);
+    const bool cropped = aug.crop.width < 1 || aug.crop.height < 1;
+    // Oldest frame first; before the start of the episode the first frame is repeated. The
+    // same crop and jitter for every stacked frame, so motion between them is kept.
     for (int k = 0; k < o.stack; ++k) {
       const int t = std::max(0, s.frame - (o.stack - 1 - k));
-      impl_->Frame(s.episode, t,
-                   out->obs.data() + b * per_obs + static_cast<size_t>(k) * per_frame);
+      impl_->Frame(s.episode, t, out->obs.data() + b * per_obs + static_cast<size_t>(k) * per_frame,
+                   aug.crop);
+    }
+    if (aug.brightness != 1 || aug.contrast != 1) {
+      float* p = out->obs.data() + b * per_obs;
+      for (size_t i = 0; i < per_obs; ++i) {
+        const double v = ((p[i] - 0.5) * aug.contrast + 0.5) * aug.brightness;
+        p[i] = static_cast<float>(std::min(1.0, std::max(0.0, v)));
+      }
     }
     const auto& a = impl_->data.episodes()[static_cast<size_t>(s.episode)]
                         .episode.actions[static_cast<size_t>(s.frame)];
@@ -494,6 +556,9 @@ void BatchReader::Fill(const std::vector<TrainSample>& samples, const std::vecto
     if (o.target == "gaze") {
       RenderGazeMap(impl_->data.episodes()[static_cast<size_t>(s.episode)].episode.gaze, s.frame, o,
                     o.input_width, o.input_height, out->target.data() + b * hw);
+    }
+    if (cropped && o.target != "none") {
+      CropMap(out->target.data() + b * hw, o.input_width, o.input_height, aug.crop);
     }
     // The state of every stacked frame, oldest first (the robot variant's state x horizon).
     for (int k = 0; S > 0 && k < o.stack; ++k) {
@@ -508,12 +573,13 @@ void BatchReader::Fill(const std::vector<TrainSample>& samples, const std::vecto
 
 BatchStream::BatchStream(const TrainDataset& data, const std::vector<TrainSample>& samples,
                          std::vector<size_t> order, int batch, int workers, size_t first_batch,
-                         size_t depth)
+                         size_t depth, uint64_t augment_seed)
     : data_(data),
       samples_(samples),
       order_(std::move(order)),
       batch_(static_cast<size_t>(batch)),
-      depth_(std::max<size_t>(1, depth)) {
+      depth_(std::max<size_t>(1, depth)),
+      augment_seed_(augment_seed) {
   const size_t n = order_.empty() ? samples_.size() : order_.size();
   num_batches_ = (n + batch_ - 1) / batch_;
   next_fill_ = next_take_ = std::min(first_batch, num_batches_);
@@ -545,7 +611,8 @@ void BatchStream::Work() {
     TrainBatch b;
     std::exception_ptr err;
     try {
-      reader.Fill(samples_, order_, k * batch_, std::min(batch_, n - k * batch_), &b);
+      reader.Fill(samples_, order_, k * batch_, std::min(batch_, n - k * batch_), &b,
+                  augment_seed_);
     } catch (...) {
       err = std::current_exception();  // rethrown on the training thread with its type intact
     }

@@ -130,9 +130,11 @@ class BatchReader {
  public:
   explicit BatchReader(const TrainDataset& data);
   ~BatchReader();
-  // Fills `out` with samples[order[begin .. begin+count)] (order empty = identity).
+  // Fills `out` with samples[order[begin .. begin+count)] (order empty = identity). A non-zero
+  // `augment_seed` augments each sample (options().augment) deterministically from the seed
+  // and the sample, so a batch's content does not depend on which thread fills it.
   void Fill(const std::vector<TrainSample>& samples, const std::vector<size_t>& order, size_t begin,
-            size_t count, TrainBatch* out);
+            size_t count, TrainBatch* out, uint64_t augment_seed = 0);
 
  private:
   struct Impl;
@@ -143,10 +145,11 @@ class BatchReader {
 // batches ahead (bounded memory); the content depends only on the order, not on the threads.
 class BatchStream {
  public:
-  // `first_batch` skips the batches before it (resume mid-epoch).
+  // `first_batch` skips the batches before it (resume mid-epoch); `augment_seed` as in
+  // BatchReader::Fill (0 = none).
   BatchStream(const TrainDataset& data, const std::vector<TrainSample>& samples,
               std::vector<size_t> order, int batch, int workers, size_t first_batch = 0,
-              size_t depth = 2);
+              size_t depth = 2, uint64_t augment_seed = 0);
   ~BatchStream();
   // Total batches of the pass (including skipped ones).
   size_t num_batches() const { return num_batches_; }
@@ -159,6 +162,7 @@ class BatchStream {
   const std::vector<TrainSample>& samples_;
   std::vector<size_t> order_;
   size_t batch_, num_batches_, next_fill_, next_take_, depth_;
+  uint64_t augment_seed_;
   std::map<size_t, TrainBatch> ready_;
   std::exception_ptr error_;  // the first worker failure, rethrown by Next()
   bool stopping_ = false;

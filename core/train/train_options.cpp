@@ -14,12 +14,13 @@ namespace autofocus {
 #define AUTOFOCUS_TRAIN_FIELDS(X)                                                                  \
   X(model)                                                                                         \
   X(method)                                                                                        \
-  X(regularizer) X(beta) X(target) X(gaze_sigma) X(gaze_window) X(gaze_stride) X(gaze_decay)       \
-      X(gaze_spread) X(gaze_future) X(fraction) X(fraction_unit) X(epochs) X(total_steps) X(batch) \
-          X(optimizer) X(lr) X(weight_decay) X(scheduler) X(lr_step) X(lr_gamma) X(warmup)         \
-              X(grad_clip) X(action_weights) X(normalize_actions) X(state_keys) X(normalize_state) \
-                  X(seed) X(threads) X(device) X(amp) X(input_height) X(input_width) X(stack)      \
-                      X(grayscale) X(val_fraction) X(split) X(filter) X(data_workers) X(max_steps) \
+  X(regularizer)                                                                                   \
+  X(beta) X(target) X(gaze_sigma) X(gaze_window) X(gaze_stride) X(gaze_decay) X(gaze_spread)       \
+      X(gaze_future) X(fraction) X(fraction_unit) X(epochs) X(total_steps) X(batch) X(optimizer)   \
+          X(lr) X(weight_decay) X(scheduler) X(lr_step) X(lr_gamma) X(warmup) X(grad_clip)         \
+              X(action_weights) X(normalize_actions) X(state_keys) X(normalize_state) X(seed)      \
+                  X(threads) X(device) X(amp) X(input_height) X(input_width) X(stack) X(grayscale) \
+                      X(val_fraction) X(split) X(filter) X(augment) X(data_workers) X(max_steps)   \
                           X(log_every) X(checkpoint_every) X(name)
 
 double TrainOptions::Lambda() const {
@@ -178,6 +179,7 @@ TrainOptions TrainOptions::Preset(const std::string& name) {
     o.scheduler = "cosine";
     o.warmup = 0.1;
     o.grad_clip = 1.0;
+    o.augment = true;
     o.total_steps = 10000;
     o.batch = 2000;
     return o;

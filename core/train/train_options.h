@@ -54,11 +54,14 @@ struct TrainOptions {
   double val_fraction = 0.1;            // share of episodes held out for validation [0, 0.9]
   std::string split = "seeded";         // seeded (by episode) | hdf5 (mask/train, mask/valid)
   std::string filter;                   // "" | flagged | unflagged | mask:NAME (HDF5 filter key)
-  int data_workers = 1;                 // background threads preparing batches (>= 1)
-  int max_steps = 0;                    // stop (resumably) after this many steps; 0 = no limit
-  int log_every = 50;                   // a metrics record every N steps; 0 = per epoch only
-  int checkpoint_every = 0;             // keep epoch-NNNN.ckpt every N epochs; 0 = none
-  std::string name;                     // run folder name under PROJECT/runs; empty = time stamp
+  bool augment = false;  // per training sample, seeded: random resized crop (p 0.5, scale 0.8-1,
+                         // ratio 0.9-1.1, the same crop on the map) and brightness/contrast
+                         // jitter (p 0.5, factors 0.8-1.2)
+  int data_workers = 1;  // background threads preparing batches (>= 1)
+  int max_steps = 0;     // stop (resumably) after this many steps; 0 = no limit
+  int log_every = 50;    // a metrics record every N steps; 0 = per epoch only
+  int checkpoint_every = 0;  // keep epoch-NNNN.ckpt every N epochs; 0 = none
+  std::string name;          // run folder name under PROJECT/runs; empty = time stamp
 
   // The regulariser weight actually used (resolves lambda < 0).
   double Lambda() const;

@@ -288,6 +288,48 @@ TEST(TrainData, UnbakedJournalEditsAreHonoured) {
   }
 }
 
+// Augmentation: deterministic per (seed, sample), off without a seed, pixels stay in [0, 1],
+// and the crop moves the target map with the frame.
+TEST(TrainData, AugmentationIsSeededAndCropsTheMapToo) {
+  TrainOptions o = TinyOptions("");
+  o.augment = true;
+  TrainDataset data(SampleProject(), o);
+  BatchReader reader(data);
+  TrainBatch plain, a1, a2, other;
+  const size_t n = data.train_samples().size();
+  reader.Fill(data.train_samples(), {}, 0, n, &plain, 0);
+  reader.Fill(data.train_samples(), {}, 0, n, &a1, 77);
+  reader.Fill(data.train_samples(), {}, 0, n, &a2, 77);
+  reader.Fill(data.train_samples(), {}, 0, n, &other, 78);
+  EXPECT_EQ(a1.obs, a2.obs);
+  EXPECT_EQ(a1.target, a2.target);
+  EXPECT_NE(a1.obs, plain.obs);
+  EXPECT_NE(a1.obs, other.obs);
+  EXPECT_EQ(a1.actions, plain.actions);  // labels are not augmented
+  size_t changed = 0, maps_changed = 0;
+  const size_t per_obs = 2 * 72 * 128, hw = 72 * 128;
+  for (size_t b = 0; b < n; ++b) {
+    const bool obs_diff =
+        !std::equal(a1.obs.begin() + b * per_obs, a1.obs.begin() + (b + 1) * per_obs,
+                    plain.obs.begin() + b * per_obs);
+    const bool map_diff = !std::equal(a1.target.begin() + b * hw, a1.target.begin() + (b + 1) * hw,
+                                      plain.target.begin() + b * hw);
+    changed += obs_diff;
+    maps_changed += map_diff;
+    if (map_diff) EXPECT_TRUE(obs_diff) << b;  // a map only changes with its frame's crop
+  }
+  // p 0.5 for the crop and for the jitter: about 3/4 of the samples change.
+  EXPECT_GT(changed, n / 2);
+  EXPECT_LT(changed, n);
+  EXPECT_GT(maps_changed, 0u);
+  for (float v : a1.obs) ASSERT_TRUE(v >= 0.f && v <= 1.f);
+  o.augment = false;
+  TrainDataset off(SampleProject(), o);
+  BatchReader reader_off(off);
+  reader_off.Fill(off.train_samples(), {}, 0, n, &a2, 77);  // a seed without augment: no change
+  EXPECT_EQ(a2.obs, plain.obs);
+}
+
 // Export to robomimic HDF5, import it back: the imported mask/ filter keys give the split.
 TEST(TrainData, Hdf5MaskSplitAndFilter) {
   TempDir dir;
