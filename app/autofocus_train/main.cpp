@@ -4,6 +4,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -200,6 +201,15 @@ int main(int argc, char** argv) {
   }
   app.add_option("--progress", progress_mode, "bar | json | none")
       ->check(CLI::IsMember({"bar", "json", "none"}));
+  // Not TrainOptions fields: how the processes of a run meet, not what is trained.
+  std::optional<std::string> dist;
+  std::optional<double> dist_timeout;
+  app.add_option("--dist", dist,
+                 "Multi-process run: auto (from torchrun/Slurm variables, the default) | off")
+      ->check(CLI::IsMember({"auto", "off"}));
+  app.add_option("--dist-timeout", dist_timeout,
+                 "Seconds to wait for the other processes and each collective (default 600)")
+      ->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -272,6 +282,11 @@ int main(int argc, char** argv) {
     }
     if (overrides.contains("lambda")) overrides["lambda_option"] = overrides["lambda"];
     o = TrainOptions::FromJson(overrides, "", o);
+
+    // The training library reads the multi-process settings from the environment (so a launcher,
+    // the studio and tests configure it alike); the flags are shorthands that override it.
+    if (dist) ::setenv("AUTOFOCUS_DIST", dist->c_str(), 1);
+    if (dist_timeout) ::setenv("AUTOFOCUS_DIST_TIMEOUT", std::to_string(*dist_timeout).c_str(), 1);
 
     struct sigaction sa {};
     sa.sa_handler = OnSignal;

@@ -11,6 +11,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/dataset/project_store.h"
+#include "core/train/distributed.h"
 #include "core/train/losses.h"
 #include "core/train/models.h"
 #include "core/train/run_registry.h"
@@ -223,12 +224,12 @@ DeviceBatch ToDevice(TrainBatch& b, const TrainDataset& data, const Normaliser& 
 // Mean BC (plain MSE in the actions' own units) over the validation split, in a fixed order,
 // without gradients; comparable across runs and with the mean-action baseline.
 double Validate(const TrainDataset& data, PolicyNet& model, const Normaliser& norm,
-                const torch::Device& device) {
+                const torch::Device& device, DataParallel& dp) {
   if (data.val_samples().empty()) return -1;
   torch::NoGradGuard guard;
   model.eval();
   const TrainOptions& o = data.options();
-  BatchStream stream(data, data.val_samples(), {}, o.batch, o.data_workers);
+  ShardedBatchStream stream(dp, data, data.val_samples(), {}, o.batch, o.data_workers);  // dist
   TrainBatch b;
   double sum = 0, count = 0;
   while (stream.Next(&b)) {
@@ -243,7 +244,8 @@ double Validate(const TrainDataset& data, PolicyNet& model, const Normaliser& no
     count += static_cast<double>(b.n) * data.num_actions();
   }
   model.train();
-  return sum / count;
+  const auto total = dp.Sum({sum, count});  // dist: over every rank's slices (one process: as is)
+  return total[0] / total[1];
 }
 
 std::string CompactTimestamp() {
@@ -422,6 +424,9 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
                         const std::string& resume, const ProgressCallback& progress,
                         const StopCheck& stop, const MetricsCallback& metrics_cb) {
   const auto t0 = Clock::now();
+  // dist: one process unless the environment names a multi-process run (distributed.h); only
+  // rank 0 writes the run folder (every `dp.rank0()` below).
+  DataParallel dp(RendezvousFromEnvironment());
   TrainOptions o = options_in;
   std::filesystem::path dir;
   Json run;
@@ -450,7 +455,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     if (o.name.empty()) o.name = CompactTimestamp();
     o.Check();
     dir = RunDirectory(project, o.name);
-    if (std::filesystem::exists(dir)) {
+    if (dp.rank0() && std::filesystem::exists(dir)) {
       throw Error(dir.string(), "--name",
                   "a run with this name exists (use --resume " + o.name + " or another --name)");
     }
@@ -470,9 +475,9 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
   const auto metrics_file = dir / "metrics.jsonl";
   if (!resume.empty()) {
     LoadCheckpoint(dir / "last.ckpt", *model, *opt, &st, device);
-    TrimMetrics(metrics_file, st.global_step, st.epoch);
+    if (dp.rank0()) TrimMetrics(metrics_file, st.global_step, st.epoch);
   } else {
-    std::filesystem::create_directories(dir);
+    if (dp.rank0()) std::filesystem::create_directories(dir);
     run = {{"name", o.name},
            {"project", std::filesystem::absolute(project).string()},
            {"config", o.ToJson()},
@@ -496,14 +501,16 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
            {"created", NowIso8601()},
            {"sessions", Json::array()}};
   }
+  dp.BroadcastParameters(*model);  // dist: every rank starts from rank 0's parameters
   run["status"] = "running";
   run["updated"] = NowIso8601();
   run["sessions"].push_back({{"started", NowIso8601()},
                              {"resumed_at_epoch", st.epoch},
                              {"resumed_at_step", st.global_step},
                              {"threads", torch::get_num_threads()},
-                             {"device", o.device}});
-  SaveJsonFile(dir / "run.json", run);
+                             {"device", o.device},
+                             {"distributed", dp.rendezvous().ToJson()}});
+  if (dp.rank0()) SaveJsonFile(dir / "run.json", run);
 
   const int64_t steps_per_epoch =
       static_cast<int64_t>((data.train_samples().size() + static_cast<size_t>(o.batch) - 1) /
@@ -526,7 +533,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     run["sessions"].back()["ended"] = NowIso8601();
     run["sessions"].back()["status"] = status;
     run["sessions"].back()["seconds"] = std::chrono::duration<double>(Clock::now() - t0).count();
-    SaveJsonFile(dir / "run.json", run);
+    if (dp.rank0()) SaveJsonFile(dir / "run.json", run);
     report.status = status;
     report.epochs_done = st.epoch;
     report.steps = st.global_step;
@@ -535,6 +542,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     report.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   };
   auto emit = [&](const Json& rec) {
+    if (!dp.rank0()) return;  // dist
     AppendFileDurable(metrics_file, rec.dump() + "\n");
     if (metrics_cb) metrics_cb(rec);
   };
@@ -546,8 +554,9 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
           SeededPermutation(data.train_samples().size(), HashMix(o.seed, "epoch", st.epoch));
       // Augmentation is drawn per (seed, epoch, sample): a resume redraws the same.
       const uint64_t augment_seed = o.augment ? (HashMix(o.seed, "augment", st.epoch) | 1u) : 0;
-      BatchStream stream(data, data.train_samples(), order, o.batch, o.data_workers,
-                         static_cast<size_t>(st.step_in_epoch), 2, augment_seed);
+      // dist: this rank's slice of every global batch (one process: the whole batch)
+      ShardedBatchStream stream(dp, data, data.train_samples(), order, o.batch, o.data_workers,
+                                static_cast<size_t>(st.step_in_epoch), augment_seed);
       const auto epoch_start = Clock::now();
       double wait = 0, lr = o.lr;
       double samples_this_session = 0;
@@ -582,17 +591,22 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
           // Averaged over the regularised samples only (the reference's fraction ablation).
           reg = (RegularizerPerSample(o.regularizer, z, d.target, o.beta) * mask).sum() / n_reg;
         }
-        auto loss = bc + lambda * reg;
+        // dist: global counts; this rank's part of the global batch's loss; summed gradients
+        const StepShare share = dp.Share(b.n, n_reg);
+        auto loss = dp.Loss(bc, lambda, reg, share);  // one process: bc + lambda * reg
         loss.backward();
+        dp.AllReduceGradients(*model);
         if (o.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), o.grad_clip);
         opt->step();
-        st.sum_loss += loss.item<double>() * b.n;
-        st.sum_bc += bc.item<double>() * b.n;
-        st.sum_reg += reg.item<double>() * n_reg;
-        st.n_seen += b.n;
-        st.n_reg += n_reg;
-        samples_this_session += b.n;
-        log_samples += b.n;
+        // dist: the global batch's values and any rank's stop request (one process: as is)
+        const StepTotals totals = dp.Totals(share, loss, bc, reg, stop && stop());
+        st.sum_loss += totals.loss * totals.samples;
+        st.sum_bc += totals.bc * totals.samples;
+        st.sum_reg += totals.reg * totals.regularised;
+        st.n_seen += totals.samples;
+        st.n_reg += totals.regularised;
+        samples_this_session += totals.samples;
+        log_samples += totals.samples;
         ++st.step_in_epoch;
         ++st.global_step;
         if (o.log_every > 0 && st.global_step % o.log_every == 0) {
@@ -610,7 +624,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
           log_start = Clock::now();
           log_wait = log_samples = 0;
         }
-        if (progress) {
+        if (progress && dp.rank0()) {
           Progress p;
           p.stage = "train";
           p.item = "epoch " + std::to_string(st.epoch + 1) + "/" + std::to_string(epochs) +
@@ -624,15 +638,15 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
                                         : -1;
           progress(p);
         }
-        if ((stop && stop()) ||
+        if (totals.stop ||
             (o.max_steps > 0 && st.global_step >= o.max_steps && st.global_step < total_steps)) {
-          SaveCheckpoint(dir / "last.ckpt", *model, opt.get(), st);
+          if (dp.rank0()) SaveCheckpoint(dir / "last.ckpt", *model, opt.get(), st);
           finish_session("stopped");
           return report;
         }
       }
       const double seconds = std::chrono::duration<double>(Clock::now() - epoch_start).count();
-      const double val = Validate(data, *model, norm, device);
+      const double val = Validate(data, *model, norm, device, dp);
       Json rec = {{"type", "epoch"},
                   {"epoch", st.epoch + 1},
                   {"step", st.global_step},
@@ -653,7 +667,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
         LoopState best = st;
         best.epoch = st.epoch + 1;
         best.step_in_epoch = 0;
-        SaveCheckpoint(dir / "best.ckpt", *model, nullptr, best);
+        if (dp.rank0()) SaveCheckpoint(dir / "best.ckpt", *model, nullptr, best);
         run["best_epoch"] = st.epoch + 1;
         run["best_metric"] = val >= 0 ? "val_bc" : "loss";
       }
@@ -662,8 +676,8 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
       LoopState next = st;
       next.epoch = st.epoch + 1;
       const std::string bytes = CheckpointBytes(*model, opt.get(), next);
-      WriteFileAtomic(dir / "last.ckpt", bytes);
-      if (o.checkpoint_every > 0 && next.epoch % o.checkpoint_every == 0) {
+      if (dp.rank0()) WriteFileAtomic(dir / "last.ckpt", bytes);
+      if (dp.rank0() && o.checkpoint_every > 0 && next.epoch % o.checkpoint_every == 0) {
         char file[32];
         std::snprintf(file, sizeof(file), "epoch-%04d.ckpt", next.epoch);
         WriteFileAtomic(dir / file, bytes);
@@ -671,13 +685,13 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
       run["epochs_done"] = st.epoch + 1;
       run["steps"] = st.global_step;
       run["updated"] = NowIso8601();
-      SaveJsonFile(dir / "run.json", run);
+      if (dp.rank0()) SaveJsonFile(dir / "run.json", run);
     }
-    WritePolicy(dir, *model, data, o.name);
+    if (dp.rank0()) WritePolicy(dir, *model, data, o.name);
     run["finished"] = NowIso8601();
     finish_session("completed");
   } catch (const Cancelled&) {
-    SaveCheckpoint(dir / "last.ckpt", *model, opt.get(), st);
+    if (dp.rank0()) SaveCheckpoint(dir / "last.ckpt", *model, opt.get(), st);
     finish_session("stopped");
   } catch (const std::exception& e) {
     run["error"] = e.what();
