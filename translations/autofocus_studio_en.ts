@@ -163,6 +163,14 @@
         <source>Another job is running</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Train</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>autofocus::CurationController</name>
@@ -1645,6 +1653,460 @@
     </message>
     <message>
         <source>  - detection failed on this frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainCurves</name>
+    <message>
+        <source>Log scale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>training BC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>regulariser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>validation BC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Built without QCustomPlot: no curves.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainDock</name>
+    <message>
+        <source>%1 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish the current step, write last.ckpt and end the run (it can be resumed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue the last stopped run from its checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a project first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a project before starting a training run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training options are invalid: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 could not start: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping %1 (writing a checkpoint)...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No training run to resume.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 could not resume: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resuming %1...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 resumed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Curves of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>epoch %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lr %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 samples/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data wait %1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>validation BC %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 completed: best validation BC %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 stopped with a checkpoint; Resume continues it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 stopped: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainForm</name>
+    <message>
+        <source>Defaults (GABRIL CARLA, no regulariser)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace every option with a preset of autofocus train (docs/training.md)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run-&lt;UTC time&gt; when empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All frames (curation exclusions honoured)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flagged frames only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unflagged frames only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seeded by episode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HDF5 mask/train and mask/valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validation share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saliency regulariser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VLM key objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gaze</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default (10)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regulariser weight; empty or negative = the regulariser&apos;s default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share of frames the regulariser sees</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regulariser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lambda</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fraction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model input height x width in pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Input size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frame stack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optimisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>library default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>epochs only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A training-curve point every N steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metrics every (steps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a whole number &gt;= 0</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainProcess</name>
+    <message>
+        <source>a training run is already going</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write a temporary config file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the autofocus command-line program was not found next to the studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped before the first checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the training process crashed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the training process crashed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped by a signal from outside the studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exit code %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainRunsModel</name>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regulariser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lambda</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best val. BC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainRunsPanel</name>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue the selected run from its last checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Curves</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the selected run&apos;s recorded metrics in the Train dock</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

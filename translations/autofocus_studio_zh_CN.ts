@@ -160,6 +160,14 @@
         <source>Another job is running</source>
         <translation>另一个任务正在运行</translation>
     </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Training Runs</source>
+        <translation>训练记录</translation>
+    </message>
 </context>
 <context>
     <name>autofocus::CurationController</name>
@@ -1640,6 +1648,460 @@
     <message>
         <source>  - detection failed on this frame</source>
         <translation>  - 此帧检测失败</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainCurves</name>
+    <message>
+        <source>Log scale</source>
+        <translation>对数坐标</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>training BC</source>
+        <translation>训练 BC</translation>
+    </message>
+    <message>
+        <source>regulariser</source>
+        <translation>正则项</translation>
+    </message>
+    <message>
+        <source>validation BC</source>
+        <translation>验证 BC</translation>
+    </message>
+    <message>
+        <source>Built without QCustomPlot: no curves.</source>
+        <translation>构建时未包含 QCustomPlot：无曲线。</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainDock</name>
+    <message>
+        <source>%1 s left</source>
+        <translation>剩余 %1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s left</source>
+        <translation>剩余 %1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Finish the current step, write last.ckpt and end the run (it can be resumed)</source>
+        <translation>完成当前步，写入 last.ckpt 并结束训练（之后可继续）</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue the last stopped run from its checkpoint</source>
+        <translation>从检查点继续上一个已停止的训练</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>Open a project first</source>
+        <translation>请先打开项目</translation>
+    </message>
+    <message>
+        <source>Open a project before starting a training run.</source>
+        <translation>请先打开项目再开始训练。</translation>
+    </message>
+    <message>
+        <source>Training options are invalid: %1</source>
+        <translation>训练选项无效：%1</translation>
+    </message>
+    <message>
+        <source>Training run %1 could not start: %2</source>
+        <translation>训练 %1 无法启动：%2</translation>
+    </message>
+    <message>
+        <source>Starting %1...</source>
+        <translation>正在启动 %1...</translation>
+    </message>
+    <message>
+        <source>Training run %1 started</source>
+        <translation>训练 %1 已开始</translation>
+    </message>
+    <message>
+        <source>Stopping %1 (writing a checkpoint)...</source>
+        <translation>正在停止 %1（写入检查点）...</translation>
+    </message>
+    <message>
+        <source>No training run to resume.</source>
+        <translation>没有可继续的训练。</translation>
+    </message>
+    <message>
+        <source>Training run %1 could not resume: %2</source>
+        <translation>训练 %1 无法继续：%2</translation>
+    </message>
+    <message>
+        <source>Resuming %1...</source>
+        <translation>正在继续 %1...</translation>
+    </message>
+    <message>
+        <source>Training run %1 resumed</source>
+        <translation>训练 %1 已继续</translation>
+    </message>
+    <message>
+        <source>Curves of %1</source>
+        <translation>%1 的曲线</translation>
+    </message>
+    <message>
+        <source>epoch %1</source>
+        <translation>第 %1 轮</translation>
+    </message>
+    <message>
+        <source>lr %1</source>
+        <translation>学习率 %1</translation>
+    </message>
+    <message>
+        <source>%1 samples/s</source>
+        <translation>%1 样本/秒</translation>
+    </message>
+    <message>
+        <source>data wait %1 %</source>
+        <translation>数据等待 %1 %</translation>
+    </message>
+    <message>
+        <source>validation BC %1</source>
+        <translation>验证 BC %1</translation>
+    </message>
+    <message>
+        <source>Training run %1 completed: best validation BC %2</source>
+        <translation>训练 %1 已完成：最佳验证 BC %2</translation>
+    </message>
+    <message>
+        <source>Training run %1 completed</source>
+        <translation>训练 %1 已完成</translation>
+    </message>
+    <message>
+        <source>Training run %1 stopped with a checkpoint; Resume continues it</source>
+        <translation>训练 %1 已停止并保存检查点；点击“继续”可接着训练</translation>
+    </message>
+    <message>
+        <source>Training run %1 stopped: %2</source>
+        <translation>训练 %1 已停止：%2</translation>
+    </message>
+    <message>
+        <source>Training run %1 failed: %2</source>
+        <translation>训练 %1 失败：%2</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainForm</name>
+    <message>
+        <source>Defaults (GABRIL CARLA, no regulariser)</source>
+        <translation>默认（GABRIL CARLA，无正则项）</translation>
+    </message>
+    <message>
+        <source>Replace every option with a preset of autofocus train (docs/training.md)</source>
+        <translation>用 autofocus train 的预设替换所有选项（docs/training.md）</translation>
+    </message>
+    <message>
+        <source>run-&lt;UTC time&gt; when empty</source>
+        <translation>留空时为 run-&lt;UTC 时间&gt;</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>训练名称</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>All frames (curation exclusions honoured)</source>
+        <translation>全部帧（遵循校订中的排除）</translation>
+    </message>
+    <message>
+        <source>Flagged frames only</source>
+        <translation>仅已标记的帧</translation>
+    </message>
+    <message>
+        <source>Unflagged frames only</source>
+        <translation>仅未标记的帧</translation>
+    </message>
+    <message>
+        <source>Seeded by episode</source>
+        <translation>按片段随机划分</translation>
+    </message>
+    <message>
+        <source>HDF5 mask/train and mask/valid</source>
+        <translation>HDF5 mask/train 与 mask/valid</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>帧数</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>划分</translation>
+    </message>
+    <message>
+        <source>Validation share</source>
+        <translation>验证集比例</translation>
+    </message>
+    <message>
+        <source>Saliency regulariser</source>
+        <translation>显著性正则项</translation>
+    </message>
+    <message>
+        <source>VLM key objects</source>
+        <translation>VLM 关键物体</translation>
+    </message>
+    <message>
+        <source>Gaze</source>
+        <translation>注视</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>default (10)</source>
+        <translation>默认（10）</translation>
+    </message>
+    <message>
+        <source>Regulariser weight; empty or negative = the regulariser&apos;s default</source>
+        <translation>正则项权重；留空或负数 = 该正则项的默认值</translation>
+    </message>
+    <message>
+        <source>Share of frames the regulariser sees</source>
+        <translation>正则项作用的帧比例</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Regulariser</source>
+        <translation>正则项</translation>
+    </message>
+    <message>
+        <source>Lambda</source>
+        <translation>Lambda</translation>
+    </message>
+    <message>
+        <source>Fraction</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Model input height x width in pixels</source>
+        <translation>模型输入的高 x 宽（像素）</translation>
+    </message>
+    <message>
+        <source>Input size</source>
+        <translation>输入尺寸</translation>
+    </message>
+    <message>
+        <source>Frame stack</source>
+        <translation>帧堆叠</translation>
+    </message>
+    <message>
+        <source>Optimisation</source>
+        <translation>优化</translation>
+    </message>
+    <message>
+        <source>library default</source>
+        <translation>库默认值</translation>
+    </message>
+    <message>
+        <source>epochs only</source>
+        <translation>仅每轮</translation>
+    </message>
+    <message>
+        <source>A training-curve point every N steps</source>
+        <translation>每 N 步记录一个训练曲线点</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>线程数</translation>
+    </message>
+    <message>
+        <source>Metrics every (steps)</source>
+        <translation>指标间隔（步）</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <source>must be a whole number &gt;= 0</source>
+        <translation>必须是 &gt;= 0 的整数</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainProcess</name>
+    <message>
+        <source>a training run is already going</source>
+        <translation>已有训练正在进行</translation>
+    </message>
+    <message>
+        <source>cannot write a temporary config file: %1</source>
+        <translation>无法写入临时配置文件：%1</translation>
+    </message>
+    <message>
+        <source>the autofocus command-line program was not found next to the studio</source>
+        <translation>在工作室程序旁未找到 autofocus 命令行程序</translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>stopped before the first checkpoint</source>
+        <translation>在第一个检查点之前已停止</translation>
+    </message>
+    <message>
+        <source>the training process crashed</source>
+        <translation>训练进程崩溃</translation>
+    </message>
+    <message>
+        <source>the training process crashed: %1</source>
+        <translation>训练进程崩溃：%1</translation>
+    </message>
+    <message>
+        <source>stopped by a signal from outside the studio</source>
+        <translation>被工作室外部的信号停止</translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation>退出码 %1</translation>
+    </message>
+    <message>
+        <source>exit code %1: %2</source>
+        <translation>退出码 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainRunsModel</name>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Regulariser</source>
+        <translation>正则项</translation>
+    </message>
+    <message>
+        <source>Lambda</source>
+        <translation>Lambda</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Best val. BC</source>
+        <translation>最佳验证 BC</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>策略</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainRunsPanel</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue the selected run from its last checkpoint</source>
+        <translation>从最后的检查点继续所选训练</translation>
+    </message>
+    <message>
+        <source>Show Curves</source>
+        <translation>显示曲线</translation>
+    </message>
+    <message>
+        <source>Show the selected run&apos;s recorded metrics in the Train dock</source>
+        <translation>在训练面板中显示所选训练记录的指标</translation>
     </message>
 </context>
 <context>

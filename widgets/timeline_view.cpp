@@ -474,22 +474,9 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
   plot_ = new QCustomPlot(this);
   plot_->setObjectName("actionPlot");
   plot_->setMinimumHeight(70);
-  plot_->setBackground(palette().color(QPalette::Base));
   plot_->axisRect()->setAutoMargins(QCP::msNone);
   plot_->axisRect()->setMargins(QMargins(TimelineLanes::kGutter, 6, TimelineLanes::kRightMargin, 18));
-  const QColor fg = palette().color(QPalette::Text);
-  for (QCPAxis* ax : {plot_->xAxis, plot_->yAxis}) {
-    ax->setBasePen(QPen(fg));
-    ax->setTickPen(QPen(fg));
-    ax->setSubTickPen(QPen(fg.darker(150)));
-    ax->setTickLabelColor(fg);
-    ax->grid()->setPen(QPen(QColor(255, 255, 255, 25), 1, Qt::DotLine));
-  }
-  plot_->legend->setVisible(true);
-  plot_->legend->setBrush(QColor(30, 30, 34, 200));
-  plot_->legend->setTextColor(fg);
-  plot_->legend->setBorderPen(Qt::NoPen);
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  StyleStudioPlot(plot_, palette());
   playhead_ = new QCPItemStraightLine(plot_);
   playhead_->setPen(QPen(QColor(255, 80, 70), 2));
   layout->addWidget(plot_, 1);

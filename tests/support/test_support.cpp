@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <fstream>
 #include <random>
@@ -84,6 +86,18 @@ std::vector<std::string> ListDir(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
+}
+
+const std::filesystem::path& SmallSampleProject() {
+  static TempDir* dir = new TempDir();  // leaked on purpose: lives for the whole process
+  static const std::filesystem::path project = [] {
+    const auto p = dir->path() / "P";
+    const auto r = RunCli(
+        {"demo", "--out", p.string(), "--episodes", "3", "--frames", "20", "--progress", "none"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return p;
+  }();
+  return project;
 }
 
 }  // namespace autofocus::testing

@@ -41,6 +41,10 @@ void WriteText(const std::filesystem::path& path, const std::string& text);
 // Lists the entries directly inside `dir` (names only, sorted).
 std::vector<std::string> ListDir(const std::filesystem::path& dir);
 
+// A 3-episode x 20-frame annotated sample project, made once per process with `autofocus demo`
+// into a temporary folder that lives until the process ends (the train and studio tests).
+const std::filesystem::path& SmallSampleProject();
+
 }  // namespace autofocus::testing
 
 namespace autofocus::testing {

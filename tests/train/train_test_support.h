@@ -22,17 +22,7 @@ using testing::RunProgram;
 using testing::TempDir;
 
 // One annotated sample project (3 episodes x 20 frames) shared by the suite.
-inline const std::filesystem::path& SampleProject() {
-  static TempDir* dir = new TempDir();  // leaked on purpose: lives for the whole process
-  static const std::filesystem::path project = [] {
-    const auto p = dir->path() / "P";
-    const auto r = RunCli(
-        {"demo", "--out", p.string(), "--episodes", "3", "--frames", "20", "--progress", "none"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return p;
-  }();
-  return project;
-}
+inline const std::filesystem::path& SampleProject() { return testing::SmallSampleProject(); }
 
 // Small, fast settings: 72x128 input, 1 thread.
 inline TrainOptions TinyOptions(const std::string& name) {
