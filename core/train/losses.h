@@ -28,6 +28,11 @@ torch::Tensor MapDistancePerSample(const std::string& kind, const torch::Tensor&
 // 1 where the target has mass (the distances are defined), else 0; [B].
 torch::Tensor DistanceDefined(const torch::Tensor& target);
 
+// The matrix of 1-D bicubic upsampling (align_corners false, A = -0.75, border taps clamped)
+// from `in` to `out` samples, [out, in] in double precision: what torch's bicubic interpolate
+// computes along one axis.
+torch::Tensor BicubicMatrix(int in, int out);
+
 // The matrix of 1-D bilinear upsampling (align_corners false) from `in` to `out` samples,
 // [out, in], exactly what torch's interpolate computes along one axis.
 torch::Tensor BilinearMatrix(int in, int out);
