@@ -1,7 +1,5 @@
 #include "core/curation/edit_journal.h"
 
-
-
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/dataset/project_store.h"
@@ -16,7 +14,8 @@ JournalEntry EntryFromJson(const Json& j, const std::string& file, const std::st
   e.seq = RequireField(j, "seq", file, where).get<long long>();
   e.kind = j.value("kind", "do");
   e.of = j.value("of", 0LL);
-  if (e.kind != "do" && e.kind != "undo" && e.kind != "redo") throw Error(file, where + ".kind", "must be do, undo or redo");
+  if (e.kind != "do" && e.kind != "undo" && e.kind != "redo")
+    throw Error(file, where + ".kind", "must be do, undo or redo");
   e.edit = Edit::FromJson(j, file, where);
   return e;
 }
@@ -52,7 +51,8 @@ JournalContents ReadJournal(const fs::path& path) {
       break;
     }
     try {
-      out.entries.push_back(EntryFromJson(ParseJsonText(line, path.string()), path.string(), "line " + std::to_string(line_no)));
+      out.entries.push_back(EntryFromJson(ParseJsonText(line, path.string()), path.string(),
+                                          "line " + std::to_string(line_no)));
     } catch (const Error& e) {
       if (last) {
         out.torn_tail = true;
@@ -76,7 +76,9 @@ EditJournal::EditJournal(fs::path path) : path_(std::move(path)) {
   }
 }
 
-fs::path EditJournal::ProjectFile(const fs::path& project_root) { return project_root / "curation" / "journal.jsonl"; }
+fs::path EditJournal::ProjectFile(const fs::path& project_root) {
+  return project_root / "curation" / "journal.jsonl";
+}
 
 long long EditJournal::Append(const Edit& edit, const std::string& kind, long long of) {
   JournalEntry e;
@@ -94,7 +96,8 @@ long long EditJournal::Append(const Edit& edit, const std::string& kind, long lo
   return seq_;
 }
 
-std::vector<JournalEntry> EditJournal::EntriesFor(const std::string& episode, long long after) const {
+std::vector<JournalEntry> EditJournal::EntriesFor(const std::string& episode,
+                                                  long long after) const {
   std::vector<JournalEntry> out;
   for (const auto& e : entries_) {
     if (e.edit.episode == episode && e.seq > after) out.push_back(e);
@@ -111,17 +114,23 @@ ReplayReport ReplayJournal(CurationState& state, const std::vector<JournalEntry>
       ApplyEdit(state, e);
       ++report.applied;
     } catch (const Error& err) {
-      report.warnings.push_back("journal record " + std::to_string(entry.seq) + " (" + DescribeEdit(entry.edit) +
-                                ") no longer applies: " + err.reason());
+      report.warnings.push_back("journal record " + std::to_string(entry.seq) + " (" +
+                                DescribeEdit(entry.edit) + ") no longer applies: " + err.reason());
     }
   }
   return report;
 }
 
-CurationState LoadCuratedEpisode(const ProjectStore& store, const std::string& episode, ReplayReport* report) {
+CurationState LoadCuratedEpisode(const ProjectStore& store, const std::string& episode,
+                                 ReplayReport* report) {
+  return LoadCuratedEpisode(store, episode,
+                            ReadJournal(EditJournal::ProjectFile(store.root())).entries, report);
+}
+
+CurationState LoadCuratedEpisode(const ProjectStore& store, const std::string& episode,
+                                 const std::vector<JournalEntry>& journal, ReplayReport* report) {
   CurationState state = LoadCurationState(store, episode);
-  const JournalContents c = ReadJournal(EditJournal::ProjectFile(store.root()));
-  ReplayReport r = ReplayJournal(state, c.entries);
+  ReplayReport r = ReplayJournal(state, journal);
   if (report) *report = std::move(r);
   return state;
 }

@@ -70,5 +70,9 @@ ReplayReport ReplayJournal(CurationState& state, const std::vector<JournalEntry>
 // The curated state of an episode: its artifacts with the project's journal replayed on top.
 CurationState LoadCuratedEpisode(const ProjectStore& store, const std::string& episode,
                                  ReplayReport* report = nullptr);
+// The same with the journal's entries already read (ReadJournal once for many episodes).
+CurationState LoadCuratedEpisode(const ProjectStore& store, const std::string& episode,
+                                 const std::vector<JournalEntry>& journal,
+                                 ReplayReport* report = nullptr);
 
 }  // namespace autofocus

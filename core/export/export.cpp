@@ -29,15 +29,16 @@ std::string JoinNames(const std::vector<std::string>& v, const std::string& sep)
 }  // namespace
 
 const std::vector<std::string>& ExportFormats() {
-  static const std::vector<std::string> k = {"robomimic", "folder", "coco", "mot", "cvat-video", "yolo",
-                                                  "lerobot"};
+  static const std::vector<std::string> k = {"robomimic",  "folder", "coco",   "mot",
+                                             "cvat-video", "yolo",   "lerobot"};
   return k;
 }
 
 void ExportOptions::Check() const {
   const auto& f = ExportFormats();
   if (std::find(f.begin(), f.end(), format) == f.end()) {
-    throw Error("", "--format", "unknown format '" + format + "' (expected " + JoinNames(f, ", ") + ")");
+    throw Error("", "--format",
+                "unknown format '" + format + "' (expected " + JoinNames(f, ", ") + ")");
   }
   if (out.empty()) throw Error("", "--out", "required");
   if (saliency != "maps" && saliency != "points" && saliency != "none") {
@@ -45,7 +46,8 @@ void ExportOptions::Check() const {
   }
   if (format == "lerobot") {
     if (compress != "gzip" && compress != "none" && compress != "snappy" && compress != "zstd") {
-      throw Error("", "--compress", "must be gzip, snappy, zstd or none for lerobot, got '" + compress + "'");
+      throw Error("", "--compress",
+                  "must be gzip, snappy, zstd or none for lerobot, got '" + compress + "'");
     }
   } else if (compress != "gzip" && compress != "none") {
     throw Error("", "--compress", "must be gzip or none, got '" + compress + "'");
@@ -98,7 +100,8 @@ namespace {
 
 // Episodes in the validation split: a seeded shuffle of the exported episodes, the first
 // round(share * n) of it (at least one when share > 0 and there are two or more episodes).
-std::set<std::string> ValidEpisodes(const std::vector<std::string>& names, uint64_t seed, double share) {
+std::set<std::string> ValidEpisodes(const std::vector<std::string>& names, uint64_t seed,
+                                    double share) {
   std::vector<std::string> order = names;
   std::mt19937_64 rng(seed);
   for (size_t i = order.size(); i > 1; --i) {
@@ -124,26 +127,32 @@ std::string FileSha256(const fs::path& p) {
 
 }  // namespace
 
-std::vector<ExportEpisode> CollectExportEpisodes(const ProjectStore& store, const ExportOptions& options,
+std::vector<ExportEpisode> CollectExportEpisodes(const ProjectStore& store,
+                                                 const ExportOptions& options,
                                                  ExportSummary* summary, const StopCheck& stop) {
   std::vector<std::string> names = options.episodes;
   if (names.empty()) {
     for (const auto& e : store.info().episodes) names.push_back(e.name);
   }
   for (const auto& n : names) {
-    if (store.FindEpisode(n) < 0) throw Error(store.root().string(), "--episodes", "no episode named '" + n + "'");
+    if (store.FindEpisode(n) < 0)
+      throw Error(store.root().string(), "--episodes", "no episode named '" + n + "'");
   }
   SaliencyOptions sal;
   if (store.info().settings.contains("saliency")) {
-    sal = SaliencyOptions::FromJson(store.info().settings["saliency"], (store.root() / "project.json").string(),
-                                    "settings.saliency");
+    sal = SaliencyOptions::FromJson(store.info().settings["saliency"],
+                                    (store.root() / "project.json").string(), "settings.saliency");
   }
   std::vector<ExportEpisode> out;
   std::vector<std::string> kept;
+  // The journal is the project's, not the episode's: read it once for all of them.
+  const std::vector<JournalEntry> journal =
+      options.curated ? ReadJournal(EditJournal::ProjectFile(store.root())).entries
+                      : std::vector<JournalEntry>{};
   for (const auto& name : names) {
     ThrowIfStopped(stop);
     const CurationState state =
-        options.curated ? LoadCuratedEpisode(store, name) : LoadCurationState(store, name);
+        options.curated ? LoadCuratedEpisode(store, name, journal) : LoadCurationState(store, name);
     if (options.curated && state.episode_excluded) {
       if (summary) summary->excluded_episodes.push_back(name);
       continue;
@@ -174,17 +183,19 @@ std::vector<ExportEpisode> CollectExportEpisodes(const ProjectStore& store, cons
       in.image_height = ep.episode.height;
       in.frames.resize(static_cast<size_t>(T));
       for (int t = 0; t < T && t < static_cast<int>(key_all.size()); ++t) {
-        for (const auto& d : key_all[static_cast<size_t>(t)]) in.frames[static_cast<size_t>(t)].push_back(d.box);
+        for (const auto& d : key_all[static_cast<size_t>(t)])
+          in.frames[static_cast<size_t>(t)].push_back(d.box);
       }
       SaliencyOptions full = sal;
       full.output_width = 0;  // at frame resolution, the size the frames are exported at
       full.output_height = 0;
       const std::vector<float> maps = RenderSaliencyEpisode(in, full, 2, {}, stop);
-      const size_t per = static_cast<size_t>(ep.episode.width) * static_cast<size_t>(ep.episode.height);
+      const size_t per =
+          static_cast<size_t>(ep.episode.width) * static_cast<size_t>(ep.episode.height);
       ep.saliency.resize(per * ep.frames.size());
       for (size_t i = 0; i < ep.frames.size(); ++i) {
-        std::copy_n(maps.begin() + static_cast<long>(per * static_cast<size_t>(ep.frames[i].index)), per,
-                    ep.saliency.begin() + static_cast<long>(per * i));
+        std::copy_n(maps.begin() + static_cast<long>(per * static_cast<size_t>(ep.frames[i].index)),
+                    per, ep.saliency.begin() + static_cast<long>(per * i));
       }
     }
     kept.push_back(name);
@@ -195,8 +206,8 @@ std::vector<ExportEpisode> CollectExportEpisodes(const ProjectStore& store, cons
   return out;
 }
 
-ExportSummary RunExport(const ProjectStore& store, const ExportOptions& options, const ProgressCallback& progress,
-                        const StopCheck& stop) {
+ExportSummary RunExport(const ProjectStore& store, const ExportOptions& options,
+                        const ProgressCallback& progress, const StopCheck& stop) {
   options.Check();
   const auto start = std::chrono::steady_clock::now();
   const std::unique_ptr<Exporter> exporter = MakeExporter(options.format);
@@ -205,20 +216,23 @@ ExportSummary RunExport(const ProjectStore& store, const ExportOptions& options,
     throw Error(out.string(), "--out", "already exists (use --force to replace it)");
   }
   if (!out.parent_path().empty() && !fs::is_directory(out.parent_path())) {
-    throw Error(out.string(), "--out", "its folder " + out.parent_path().string() + " does not exist");
+    throw Error(out.string(), "--out",
+                "its folder " + out.parent_path().string() + " does not exist");
   }
   ExportSummary summary;
   summary.out = out;
   summary.format = options.format;
   const std::vector<ExportEpisode> episodes = CollectExportEpisodes(store, options, &summary, stop);
-  if (episodes.empty()) throw Error(store.root().string(), "--episodes", "nothing to export (every episode excluded)");
+  if (episodes.empty())
+    throw Error(store.root().string(), "--episodes", "nothing to export (every episode excluded)");
   for (const auto& e : episodes) summary.frames += static_cast<long>(e.frames.size());
   summary.episodes = static_cast<int>(episodes.size());
 
   // Everything goes into a staging folder next to `out`; a file format writes its file inside
   // it, and the folder (or the file) is renamed into place only after validation.
   StagingDirectory staging(out.parent_path() / (out.filename().string() + ".export"));
-  const fs::path dest = exporter->SingleFile() ? staging.path() / out.filename() : staging.path() / "data";
+  const fs::path dest =
+      exporter->SingleFile() ? staging.path() / out.filename() : staging.path() / "data";
   exporter->Write(store, episodes, options, dest, progress, stop);
   ThrowIfStopped(stop);
   exporter->Validate(episodes, options, dest);
@@ -257,14 +271,17 @@ ExportSummary RunExport(const ProjectStore& store, const ExportOptions& options,
     for (const char* art : {"context", "detections", "key_objects"}) {
       if (!store.HasArtifact(e.episode.name, art)) continue;
       const Json a = store.LoadArtifact(e.episode.name, art);
-      if (a.contains("provenance")) models[art] = a["provenance"].value("backend", "") + " / " + a["provenance"].value("model", "");
+      if (a.contains("provenance"))
+        models[art] =
+            a["provenance"].value("backend", "") + " / " + a["provenance"].value("model", "");
     }
     break;  // one run's backends: the first episode names them
   }
   Json templates = Json::array();
   if (!episodes.empty() && store.HasArtifact(episodes.front().episode.name, "key_objects")) {
     std::set<std::string> hashes;
-    for (const Json& s : store.LoadArtifact(episodes.front().episode.name, "key_objects").value("segments", Json::array())) {
+    for (const Json& s : store.LoadArtifact(episodes.front().episode.name, "key_objects")
+                             .value("segments", Json::array())) {
       for (const Json& it : s.value("iterations", Json::array())) {
         const std::string h = it.value("record", Json::object()).value("template_hash", "");
         if (!h.empty()) hashes.insert(h);
@@ -297,14 +314,16 @@ ExportSummary RunExport(const ProjectStore& store, const ExportOptions& options,
                    {"code_version", "autofocus " AUTOFOCUS_EXPORT_VERSION},
                    {"time", NowIso8601()},
                    {"sha256", files}};
-  const fs::path manifest_path =
-      exporter->SingleFile() ? staging.path() / (out.filename().string() + ".manifest.json") : dest / "manifest.json";
+  const fs::path manifest_path = exporter->SingleFile()
+                                     ? staging.path() / (out.filename().string() + ".manifest.json")
+                                     : dest / "manifest.json";
   SaveJsonFile(manifest_path, manifest);
   ThrowIfStopped(stop);
 
   if (options.force && fs::exists(out)) fs::remove_all(out);
   if (exporter->SingleFile()) {
-    const fs::path final_manifest = out.parent_path() / (out.filename().string() + ".manifest.json");
+    const fs::path final_manifest =
+        out.parent_path() / (out.filename().string() + ".manifest.json");
     if (options.force && fs::exists(final_manifest)) fs::remove(final_manifest);
     // The data file first, its manifest second: a manifest never describes a missing file.
     fs::rename(dest, out);

@@ -203,8 +203,8 @@ DeviceBatch ToDevice(TrainBatch& b, const TrainDataset& data, const Normaliser& 
                      const torch::Device& device) {
   const TrainOptions& o = data.options();
   auto blob = [&](std::vector<float>& v, std::vector<int64_t> shape) {
-    // from_blob does not copy; .to() copies to the device (and clone() on the CPU) so the batch
-    // buffer can be reused while the tensors live.
+    // from_blob does not copy: on the CPU the tensors view the batch's buffers, which outlive
+    // the step; on another device .to() makes the one copy per batch.
     auto t = torch::from_blob(v.data(), shape, torch::kFloat32);
     return device.is_cpu() ? t : t.to(device);
   };

@@ -75,6 +75,9 @@ TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOpti
   saliency_.output_width = options_.input_width;
   saliency_.output_height = options_.input_height;
 
+  // The studio's edit journal belongs to the project: read once, replayed per episode.
+  const std::vector<JournalEntry> journal =
+      ReadJournal(EditJournal::ProjectFile(store_.root())).entries;
   bool any_masks = false;
   std::set<std::string> mask_names;
   for (const auto& entry : info.episodes) {
@@ -102,7 +105,7 @@ TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOpti
     std::vector<std::vector<Detection>> curated_boxes;
     if (store_.HasArtifact(entry.name, "key_objects")) {
       ReplayReport replay;
-      const CurationState cs = LoadCuratedEpisode(store_, entry.name, &replay);
+      const CurationState cs = LoadCuratedEpisode(store_, entry.name, journal, &replay);
       journal_applied_ += replay.applied;
       curated_boxes = cs.AllKeyBoxes();
       if (cs.episode_excluded) {
