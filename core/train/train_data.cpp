@@ -13,6 +13,7 @@
 #include "core/curation/edit_journal.h"
 #include "core/pipeline/pipeline.h"
 #include "core/saliency/saliency_renderer.h"
+#include "core/train/observation.h"
 
 namespace autofocus {
 namespace {
@@ -470,33 +471,7 @@ struct BatchReader::Impl {
     const TrainOptions& o = data.options();
     cv::Mat bgr = Source(e).Read(t);
     if (crop.width < 1 || crop.height < 1) bgr = bgr(PixelRect(crop, bgr.cols, bgr.rows));
-    cv::Mat f;
-    bgr.convertTo(f, CV_32FC3, 1.0 / 255.0);
-    cv::Mat r;
-    if (f.cols != o.input_width || f.rows != o.input_height) {
-      // INTER_AREA averages pixels when shrinking (no aliasing); bilinear when enlarging.
-      const bool shrink = f.cols > o.input_width;
-      cv::resize(f, r, cv::Size(o.input_width, o.input_height), 0, 0,
-                 shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
-    } else {
-      r = f;
-    }
-    const size_t hw = static_cast<size_t>(o.input_width) * static_cast<size_t>(o.input_height);
-    for (int y = 0; y < r.rows; ++y) {
-      const cv::Vec3f* row = r.ptr<cv::Vec3f>(y);
-      for (int x = 0; x < r.cols; ++x) {
-        const size_t i =
-            static_cast<size_t>(y) * static_cast<size_t>(r.cols) + static_cast<size_t>(x);
-        const cv::Vec3f& p = row[x];  // B, G, R
-        if (o.grayscale) {
-          out[i] = 0.299f * p[2] + 0.587f * p[1] + 0.114f * p[0];  // ITU-R BT.601 luma
-        } else {
-          out[i] = p[2];
-          out[hw + i] = p[1];
-          out[2 * hw + i] = p[0];
-        }
-      }
-    }
+    PreprocessFrame(bgr, o.input_width, o.input_height, o.grayscale, out);
   }
 
   void Target(int e, int t, float* out) {
