@@ -44,6 +44,9 @@ const std::vector<FlagSpec>& Specs() {
       {"--name", "name", Kind::kString,
        "Run folder name under PROJECT/runs (default: run-<UTC time>)", false},
       {"--model", "model", Kind::kString, "gabril-cnn | resnet18 | resnet34", false},
+      {"--method", "method", Kind::kString,
+       "bc (BC + the regularizer) | visarl | gmd | agil (map-input baselines; need --target)",
+       false},
       {"--regularizer", "regularizer", Kind::kString,
        "none | gabril_mse | l1_outside | kl | js | tv", false},
       {"--lambda", "lambda", Kind::kDouble, "Regulariser weight (default 10)", false},
@@ -323,6 +326,9 @@ int main(int argc, char** argv) {
                   r.run_dir.c_str(), r.status.c_str(), r.epochs_done,
                   static_cast<long long>(r.steps), r.seconds, r.last_loss);
       if (r.best_val_bc >= 0) std::printf(", best validation BC %.6g", r.best_val_bc);
+      if (r.best_val_bc >= 0 && r.val_bc_mean_action > 0)
+        std::printf(" (%.3f x the mean action's %.6g)", r.best_val_bc / r.val_bc_mean_action,
+                    r.val_bc_mean_action);
       std::printf("\n");
       if (r.status == "stopped") {
         std::printf("Resume with: autofocus train %s --resume %s\n", project.c_str(),

@@ -325,16 +325,122 @@ std::string ResNetImpl::ScriptHead() const {
 
 // ---------------------------------------------------------------- factory and export
 
-std::shared_ptr<PolicyNet> MakePolicyNet(const TrainOptions& o, int actions, int state) {
+namespace {
+
+// The architecture `o.model` for `channels` input planes.
+std::shared_ptr<PolicyNet> MakeBaseNet(const TrainOptions& o, int channels, int actions,
+                                       int state) {
   std::shared_ptr<PolicyNet> net;
   if (o.model == "gabril-cnn") {
-    net = std::make_shared<GabrilCnnImpl>(o.Channels(), o.input_height, o.input_width, actions,
-                                          state);
+    net = std::make_shared<GabrilCnnImpl>(channels, o.input_height, o.input_width, actions, state);
   } else if (o.model == "resnet18" || o.model == "resnet34") {
-    net = std::make_shared<ResNetImpl>(o.model == "resnet18" ? 18 : 34, o.Channels(),
-                                       o.input_height, o.input_width, actions, state);
+    net = std::make_shared<ResNetImpl>(o.model == "resnet18" ? 18 : 34, channels, o.input_height,
+                                       o.input_width, actions, state);
   } else {
     throw Error("", "model", "unknown model \"" + o.model + "\" (gabril-cnn, resnet18, resnet34)");
+  }
+  return net;
+}
+
+// `script` with every "self.<name>" renamed to "self.<prefix>_<name>": a wrapped model's
+// parameters are registered under its submodule name.
+std::string Prefixed(const std::string& script, const std::string& prefix) {
+  static const std::string kSelf = "self.";
+  std::string out;
+  size_t i = 0;
+  for (size_t j; (j = script.find(kSelf, i)) != std::string::npos; i = j + kSelf.size()) {
+    out += script.substr(i, j - i) + kSelf + prefix + "_";
+  }
+  return out + script.substr(i);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- map-input baselines
+
+MapMethodNetImpl::MapMethodNetImpl(std::string m, std::shared_ptr<PolicyNet> b,
+                                   std::shared_ptr<PolicyNet> mk)
+    : method(std::move(m)) {
+  base = register_module("base", std::move(b));
+  if (method == "agil") {
+    if (!mk) throw Error("", "method", "agil needs a second encoder");
+    masked = register_module("masked", std::move(mk));
+  }
+  state_dim = base->state_dim;
+}
+
+torch::Tensor MapMethodNetImpl::Encode(const torch::Tensor&) {
+  throw Error("", "method", method + " takes the target map as an input (EncodeWithMap)");
+}
+
+torch::Tensor MapMethodNetImpl::KeepProbability(const torch::Tensor& map, int64_t h, int64_t w) {
+  const auto k = torch::adaptive_avg_pool2d(map.unsqueeze(1), {h, w});
+  const auto f = k.flatten(1);
+  const auto lo = f.amin(1, true), hi = f.amax(1, true);
+  // A constant map (a frame without key objects) keeps every feature with probability 0.3.
+  const auto n = (f - lo) / (hi - lo).clamp_min(1e-8);
+  return 0.7 * n.view(k.sizes()) + 0.3;
+}
+
+torch::Tensor MapMethodNetImpl::EncodeWithMap(const torch::Tensor& x, const torch::Tensor& map) {
+  const auto m = map.unsqueeze(1).to(x.scalar_type());
+  if (method == "visarl") return base->Encode(torch::cat({x, m}, 1));
+  if (method == "agil") return 0.5 * (base->Encode(x) + masked->Encode(x * m));
+  auto z = base->Encode(x);  // gmd
+  const auto keep = KeepProbability(map.to(torch::kFloat32), z.size(2), z.size(3));
+  // Dropout without rescaling while training, its expectation (x keep) at test time.
+  if (is_training())
+    return z * torch::bernoulli(keep.expand_as(z).contiguous()).to(z.scalar_type());
+  return z * keep.to(z.scalar_type());
+}
+
+torch::Tensor MapMethodNetImpl::Head(const torch::Tensor& z, const torch::Tensor& state) {
+  return base->Head(z, state);
+}
+
+void MapMethodNetImpl::Initialise() {
+  base->Initialise();
+  if (masked) masked->Initialise();
+}
+
+std::string MapMethodNetImpl::ScriptMethods() const {
+  std::string s = "def base_encode(self, x):\n" + Prefixed(base->ScriptEncode(), "base") + "\n";
+  if (masked)
+    s += "def masked_encode(self, x):\n" + Prefixed(masked->ScriptEncode(), "masked") + "\n";
+  return s;
+}
+
+std::string MapMethodNetImpl::ScriptEncode() const {
+  if (method == "visarl") return "    return self.base_encode(torch.cat([x, m.unsqueeze(1)], 1))\n";
+  if (method == "agil")
+    return "    return 0.5 * (self.base_encode(x) + self.masked_encode(x * m.unsqueeze(1)))\n";
+  return R"JIT(    z = self.base_encode(x)
+    k = torch.adaptive_avg_pool2d(m.unsqueeze(1), [z.size(2), z.size(3)])
+    f = torch.flatten(k, 1)
+    lo = torch.amin(f, [1], True)
+    hi = torch.amax(f, [1], True)
+    n = (f - lo) / torch.clamp(hi - lo, min=1e-08)
+    return z * (0.7 * n.view(k.size()) + 0.3)
+)JIT";
+}
+
+std::string MapMethodNetImpl::ScriptHead() const {
+  return Prefixed(base->ScriptHead(), "base");
+}
+
+std::shared_ptr<PolicyNet> MakePolicyNet(const TrainOptions& o, int actions, int state) {
+  std::shared_ptr<PolicyNet> net;
+  if (o.method == "bc") {
+    net = MakeBaseNet(o, o.Channels(), actions, state);
+  } else if (o.method == "visarl") {
+    net = std::make_shared<MapMethodNetImpl>(o.method,
+                                             MakeBaseNet(o, o.Channels() + 1, actions, state));
+  } else if (o.method == "gmd" || o.method == "agil") {
+    net = std::make_shared<MapMethodNetImpl>(
+        o.method, MakeBaseNet(o, o.Channels(), actions, state),
+        o.method == "agil" ? MakeBaseNet(o, o.Channels(), actions, state) : nullptr);
+  } else {
+    throw Error("", "method", "unknown method \"" + o.method + "\" (bc, visarl, gmd, agil)");
   }
   net->Initialise();
   return net;
@@ -366,11 +472,15 @@ torch::jit::Module ExportTorchScript(PolicyNet& model, const PolicyNormalisation
   }
   // The same ops as the C++ model, written against the copied weights so the file needs
   // nothing of ours to load (plain torch.jit.load / torch::jit::load).
-  std::string src = "def encode(self, x):\n" + model.ScriptEncode() + "\n";
+  const bool uses_map = model.UsesMap();
+  std::string src = model.ScriptMethods();
+  src += std::string("def encode(self, x") + (uses_map ? ", m" : "") + "):\n" +
+         model.ScriptEncode() + "\n";
   src += std::string("def head(self, z") + (has_state ? ", state" : "") + "):\n" +
          model.ScriptHead() + "\n";
-  src += std::string("def forward(self, x") + (has_state ? ", state" : "") + "):\n";
-  src += "    z = self.encode(x)\n";
+  src += std::string("def forward(self, x") + (uses_map ? ", m" : "") +
+         (has_state ? ", state" : "") + "):\n";
+  src += uses_map ? "    z = self.encode(x, m)\n" : "    z = self.encode(x)\n";
   if (has_state) {
     src += state_norm ? "    a = self.head(z, (state - self.state_mean) / self.state_std)\n"
                       : "    a = self.head(z, state)\n";

@@ -28,12 +28,26 @@ class PolicyNet : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& state = {}) {
     return Head(Encode(x), state);
   }
+  // Whether the model takes the target map as an input (the map-input baselines).
+  virtual bool UsesMap() const { return false; }
+  // z of x given the target map [B, H, W] in [0,1]; models without a map input ignore it.
+  virtual torch::Tensor EncodeWithMap(const torch::Tensor& x, const torch::Tensor& map) {
+    (void)map;
+    return Encode(x);
+  }
+  // Head(EncodeWithMap(x, map), state).
+  torch::Tensor Forward(const torch::Tensor& x, const torch::Tensor& map,
+                        const torch::Tensor& state = {}) {
+    return Head(EncodeWithMap(x, map), state);
+  }
+  // Further TorchScript methods (complete `def`s) the encode/head bodies call; usually none.
+  virtual std::string ScriptMethods() const { return {}; }
   // The model's own initialisation (uses torch's global RNG).
   virtual void Initialise() = 0;
   // [c, h, w] of z for the construction input size.
   virtual std::vector<int64_t> FeatureShape() const = 0;
-  // TorchScript body of `encode(self, x)` (indented 4) ending in `return z`; parameters and
-  // buffers are named by ScriptName().
+  // TorchScript body of `encode(self, x)` (`encode(self, x, m)` when UsesMap()), indented 4,
+  // ending in `return z`; parameters and buffers are named by ScriptName().
   virtual std::string ScriptEncode() const = 0;
   // TorchScript body of `head(self, z, state)` ending in `return a`.
   virtual std::string ScriptHead() const = 0;
@@ -131,6 +145,35 @@ class ResNetImpl : public PolicyNet {
 };
 TORCH_MODULE(ResNet);
 
+// The reference code's baselines that take the target map as an input at training and test
+// time (TRAINING.md), around the model `base`: "visarl" appends the map as one more input
+// channel (base built for it); "gmd" multiplies z by a Bernoulli mask of keep probability
+// 0.7 x minmax(map averaged to z's size) + 0.3 while training and by that probability in eval
+// mode; "agil" averages z of the frames and z of a second encoder (`masked`, same architecture)
+// on the frames multiplied by the map. Head and feature shape are the base's.
+class MapMethodNetImpl : public PolicyNet {
+ public:
+  // `masked` only for agil (nullptr otherwise).
+  MapMethodNetImpl(std::string method, std::shared_ptr<PolicyNet> base,
+                   std::shared_ptr<PolicyNet> masked = nullptr);
+  // Throws: these models need the map (EncodeWithMap).
+  torch::Tensor Encode(const torch::Tensor& x) override;
+  torch::Tensor EncodeWithMap(const torch::Tensor& x, const torch::Tensor& map) override;
+  torch::Tensor Head(const torch::Tensor& z, const torch::Tensor& state = {}) override;
+  bool UsesMap() const override { return true; }
+  void Initialise() override;
+  std::vector<int64_t> FeatureShape() const override { return base->FeatureShape(); }
+  std::string ScriptEncode() const override;
+  std::string ScriptHead() const override;
+  std::string ScriptMethods() const override;
+  std::string Name() const override { return base->Name(); }
+  // GMD's keep probability [B, 1, h, w] for a map [B, H, W] and z's spatial size.
+  static torch::Tensor KeepProbability(const torch::Tensor& map, int64_t h, int64_t w);
+
+  std::string method;                       // visarl | gmd | agil
+  std::shared_ptr<PolicyNet> base, masked;  // submodules "base" and (agil) "masked"
+};
+
 // The model `o.model` for `actions` outputs and a state of length `state` (Error on an
 // unknown name or an input too small for it).
 std::shared_ptr<PolicyNet> MakePolicyNet(const TrainOptions& o, int actions, int state);
@@ -143,7 +186,8 @@ struct PolicyNormalisation {
 };
 
 // A TorchScript module with the model's weights and buffers (copied) whose forward(x [B,C,H,W]
-// [, state [B,S]]) returns de-normalised actions [B, A]; `encode(x)` returns z. Runs in
+// [, m [B,H,W]] [, state [B,S]]) returns de-normalised actions [B, A] (m, the target map, for
+// the map-input baselines only); `encode(x[, m])` returns z. Runs in
 // Python's torch.jit.load and C++ torch::jit::load. The model is exported in eval mode.
 torch::jit::Module ExportTorchScript(PolicyNet& model, const PolicyNormalisation& norm = {});
 

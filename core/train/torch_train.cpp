@@ -237,7 +237,7 @@ double Validate(const TrainDataset& data, PolicyNet& model, const Normaliser& no
     torch::Tensor out;
     {
       BFloat16Autocast amp(o.amp, device);
-      out = model.forward(d.obs, d.state);
+      out = model.Forward(d.obs, d.target, d.state);
     }
     const auto pred = norm.Denormalise(out.to(torch::kFloat32));
     sum += (pred - d.act_raw).pow(2).sum().item<double>();
@@ -297,8 +297,15 @@ void WritePolicy(const std::filesystem::path& dir, PolicyNet& model, const Train
   }
   Json policy = {{"format", "torchscript"},
                  {"file", "policy.pt"},
-                 {"signature",
-                  data.state_dim() > 0 ? "forward(x, state) -> actions" : "forward(x) -> actions"},
+                 {"signature", std::string("forward(x") + (model.UsesMap() ? ", m" : "") +
+                                   (data.state_dim() > 0 ? ", state" : "") + ") -> actions"},
+                 {"map", model.UsesMap() ? Json{{"shape", {"B", o.input_height, o.input_width}},
+                                                {"range", {0, 1}},
+                                                {"source", o.target},
+                                                {"meaning",
+                                                 "the training target map of the newest frame, "
+                                                 "resized to the input (docs/training.md)"}}
+                                         : Json(nullptr)},
                  {"input_shape", {o.Channels(), o.input_height, o.input_width}},
                  {"input_range", {0, 1}},
                  {"stack", o.stack},
@@ -530,6 +537,11 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     run["epochs_done"] = st.epoch;
     run["steps"] = st.global_step;
     run["best_val_bc"] = std::isfinite(st.best_val) ? Json(st.best_val) : Json(nullptr);
+    // The figure the quick preset is judged by: < 1 beats always predicting the mean action.
+    const double mean_action = data.MeanActionValidationMse();
+    run["best_val_bc_vs_mean_action"] = std::isfinite(st.best_val) && mean_action > 0
+                                            ? Json(st.best_val / mean_action)
+                                            : Json(nullptr);
     run["sessions"].back()["ended"] = NowIso8601();
     run["sessions"].back()["status"] = status;
     run["sessions"].back()["seconds"] = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -539,6 +551,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     report.steps = st.global_step;
     report.last_loss = st.last_loss;
     report.best_val_bc = std::isfinite(st.best_val) ? st.best_val : -1;
+    report.val_bc_mean_action = data.MeanActionValidationMse();
     report.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   };
   auto emit = [&](const Json& rec) {
@@ -576,7 +589,7 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
         torch::Tensor z, pred;
         {
           BFloat16Autocast amp(o.amp, device);
-          z = model->Encode(d.obs);
+          z = model->EncodeWithMap(d.obs, d.target);
           pred = model->Head(z, d.state);
         }
         // Losses in float32 outside the autocast region (bicubic/softmax/adjoint need it).

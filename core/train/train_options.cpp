@@ -15,7 +15,8 @@ namespace autofocus {
   X(model)                                                                                         \
   X(method)                                                                                        \
   X(regularizer)                                                                                   \
-  X(beta) X(target) X(gaze_sigma) X(gaze_window) X(gaze_stride) X(gaze_decay) X(gaze_spread)       \
+  X(beta)                                                                                          \
+  X(target) X(gaze_sigma) X(gaze_window) X(gaze_stride) X(gaze_decay) X(gaze_spread)               \
       X(gaze_future) X(fraction) X(fraction_unit) X(epochs) X(total_steps) X(batch) X(optimizer)   \
           X(lr) X(weight_decay) X(scheduler) X(lr_step) X(lr_gamma) X(warmup) X(grad_clip)         \
               X(action_weights) X(normalize_actions) X(state_keys) X(normalize_state) X(seed)      \
@@ -41,10 +42,12 @@ void TrainOptions::Check(const std::string& file) const {
     bad(field, "unknown value \"" + value + "\" (" + list + ")");
   };
   one_of("model", model, {"gabril-cnn", "resnet18", "resnet34"});
-  // The map-input baselines (ViSaRL, GMD, AGIL) are not implemented yet: docs/training.md.
-  one_of("method", method, {"bc"});
+  one_of("method", method, {"bc", "visarl", "gmd", "agil"});
   one_of("regularizer", regularizer, {"none", "gabril_mse", "l1_outside", "kl", "js", "tv"});
   one_of("target", target, {"vlm", "gaze", "none"});
+  if (method != "bc" && target == "none") {
+    bad("target", "method " + method + " takes the target map as an input (vlm or gaze)");
+  }
   if (regularizer != "none" && target == "none") {
     bad("target", "regularizer " + regularizer + " needs a target map (vlm or gaze)");
   }

@@ -12,7 +12,7 @@ namespace autofocus {
 // trainer share this one struct; defaults are the GABRIL CARLA reference (TRAINING.md).
 struct TrainOptions {
   std::string model = "gabril-cnn";     // encoder + head: gabril-cnn | resnet18 | resnet34
-  std::string method = "bc";            // bc (BC + the regularizer); baselines to come
+  std::string method = "bc";            // bc (BC + regularizer) | visarl | gmd | agil (map-input baselines)
   std::string regularizer = "none";     // none | gabril_mse (reference code) | l1_outside
                                         // (paper Eq. 2) | kl | js | tv (GABRIL distances)
   double lambda = -1;                   // regulariser weight; < 0 = default of the

@@ -15,13 +15,14 @@ namespace autofocus {
 
 // What a call to RunTraining did.
 struct TrainReport {
-  std::filesystem::path run_dir;  // PROJECT/runs/NAME
-  std::string status;             // "completed" or "stopped"
-  int epochs_done = 0;            // epochs finished in total (including earlier sessions)
-  int64_t steps = 0;              // optimiser steps in total
-  double last_loss = 0;           // mean training loss of the last finished epoch
-  double best_val_bc = -1;        // best validation BC loss (< 0 when there is no validation)
-  double seconds = 0;             // wall time of this call
+  std::filesystem::path run_dir;   // PROJECT/runs/NAME
+  std::string status;              // "completed" or "stopped"
+  int epochs_done = 0;             // epochs finished in total (including earlier sessions)
+  int64_t steps = 0;               // optimiser steps in total
+  double last_loss = 0;            // mean training loss of the last finished epoch
+  double best_val_bc = -1;         // best validation BC loss (< 0 when there is no validation)
+  double val_bc_mean_action = -1;  // validation BC of always predicting the mean training action
+  double seconds = 0;              // wall time of this call
 };
 
 // Called with every metrics record ("type" "step" every log_every steps, "epoch" per epoch) as

@@ -429,8 +429,12 @@ TEST(TrainOptionsTest, NewFieldsRoundTripAndCheck) {
   t.action_weights = {1, -1};
   EXPECT_EQ(where(t), "action_weights");
   t = TrainOptions();
-  t.method = "visarl";
+  t.method = "oreo";
   EXPECT_EQ(where(t), "method");
+  t = TrainOptions();
+  t.method = "visarl";
+  t.target = "none";
+  EXPECT_EQ(where(t), "target");
   // A config overlays its base: only the fields it names change.
   const TrainOptions over =
       TrainOptions::FromJson({{"lr", 0.01}}, "c.json", TrainOptions::Preset("quick"));
@@ -568,6 +572,105 @@ TEST(TrainRun, CudaOnACpuOnlyLibTorchIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("CPU-only"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(std::filesystem::exists(RunDirectory(SampleProject(), "cuda")));
+}
+
+}  // namespace
+}  // namespace autofocus
+
+namespace autofocus {
+namespace {
+
+// The map-input baselines: ViSaRL's extra channel, GMD's keep probability (hand-computed) and
+// dropout, AGIL's second encoder, and their TorchScript export against the C++ model.
+TEST(TrainMethods, MapInputBaselinesShapesKeepProbabilityAndExport) {
+  torch::manual_seed(0);
+  TrainOptions o;
+  o.input_height = 48;
+  o.input_width = 80;
+  o.target = "vlm";
+  o.method = "bc";
+  const auto plain = MakePolicyNet(o, 3, 0);
+  const int64_t n_plain = CountParameters(*plain);
+  o.method = "visarl";
+  const auto visarl = MakePolicyNet(o, 3, 0);
+  // One more input plane: conv1 (4x4, 32 filters) gains 16 x 32 weights.
+  EXPECT_EQ(CountParameters(*visarl), n_plain + 16 * 32);
+  o.method = "gmd";
+  const auto gmd = MakePolicyNet(o, 3, 0);
+  EXPECT_EQ(CountParameters(*gmd), n_plain);
+  o.method = "agil";
+  const auto agil = MakePolicyNet(o, 3, 0);
+  // A second model of the same architecture (its head is never used: no gradient reaches it).
+  EXPECT_EQ(CountParameters(*agil), 2 * n_plain);
+  EXPECT_THROW(agil->Encode(torch::rand({1, 2, 48, 80})), Error);
+
+  // Keep probability: a 2x4 map averaged to 1x2 = {0.25, 0.75} -> minmax {0, 1} -> {0.3, 1.0};
+  // a constant map keeps everything with 0.3.
+  auto map = torch::tensor({0.0f, 0.5f, 1.0f, 0.5f, 0.0f, 0.5f, 0.5f, 1.0f}).view({1, 2, 4});
+  auto keep = MapMethodNetImpl::KeepProbability(map, 1, 2);
+  EXPECT_NEAR(keep[0][0][0][0].item<float>(), 0.3f, 1e-6);
+  EXPECT_NEAR(keep[0][0][0][1].item<float>(), 1.0f, 1e-6);
+  keep = MapMethodNetImpl::KeepProbability(torch::zeros({1, 2, 4}), 1, 2);
+  EXPECT_NEAR(keep.max().item<float>(), 0.3f, 1e-6);
+  EXPECT_NEAR(keep.min().item<float>(), 0.3f, 1e-6);
+
+  const auto x = torch::rand({3, 2, 48, 80});
+  const auto m = torch::rand({3, 48, 80});
+  // GMD: eval multiplies z by the keep probability; training drops features (zeros appear,
+  // the rest unchanged).
+  gmd->eval();
+  const auto* gb = dynamic_cast<MapMethodNetImpl*>(gmd.get());
+  ASSERT_NE(gb, nullptr);
+  const auto z = gb->base->Encode(x);
+  const auto keep_z = MapMethodNetImpl::KeepProbability(m, z.size(2), z.size(3));
+  EXPECT_LT((gmd->EncodeWithMap(x, m) - z * keep_z).abs().max().item<double>(), 1e-6);
+  gmd->train();
+  const auto dropped = gmd->EncodeWithMap(x, m);
+  const auto zeroed = (dropped == 0).to(torch::kFloat32).mean().item<double>();
+  const auto expected_drop = (1 - keep_z).mean().item<double>();
+  EXPECT_NEAR(zeroed, expected_drop, 0.02);
+  const auto kept = dropped != 0;
+  EXPECT_LT((dropped.masked_select(kept) - z.masked_select(kept)).abs().max().item<double>(), 1e-6);
+  gmd->eval();
+
+  for (const auto& net : {visarl, gmd, agil}) {
+    net->eval();
+    torch::NoGradGuard guard;
+    const auto cpp = net->Forward(x, m);
+    auto script = ExportTorchScript(*net);
+    const auto out = script.forward({x, m}).toTensor();
+    EXPECT_LT((out - cpp).abs().max().item<double>(), 1e-5) << net->Name();
+    const auto z_script = script.run_method("encode", x, m).toTensor();
+    EXPECT_LT((z_script - net->EncodeWithMap(x, m)).abs().max().item<double>(), 1e-5);
+  }
+}
+
+// A tiny run of each baseline trains, records the method and writes a policy taking the map.
+TEST(TrainMethods, TinyRunsOfTheBaselinesWritePoliciesThatTakeTheMap) {
+  for (const std::string method : {"visarl", "gmd", "agil"}) {
+    TrainOptions o = TinyOptions("method-" + method);
+    o.method = method;
+    o.regularizer = "none";
+    o.input_height = 36;
+    o.input_width = 64;
+    o.total_steps = 3;
+    const TrainReport r = RunTraining(SampleProject(), o);
+    ASSERT_EQ(r.status, "completed") << method;
+    EXPECT_GT(r.best_val_bc, 0) << method;
+    const auto dir = RunDirectory(SampleProject(), "method-" + method);
+    const Json policy = LoadJsonFile(dir / "policy.json");
+    EXPECT_EQ(policy["method"], method);
+    EXPECT_EQ(policy["signature"], "forward(x, m) -> actions");
+    EXPECT_EQ(policy["map"]["shape"], Json({"B", 36, 64}));
+    auto m = torch::jit::load((dir / "policy.pt").string());
+    const auto out = m.forward({torch::rand({2, 2, 36, 64}), torch::rand({2, 36, 64})}).toTensor();
+    EXPECT_EQ(out.sizes(), (std::vector<int64_t>{2, 3}));
+  }
+  TrainOptions bad = TinyOptions("method-bad");
+  bad.method = "gmd";
+  bad.regularizer = "none";
+  bad.target = "none";
+  EXPECT_THROW(bad.Check(), Error);
 }
 
 }  // namespace
