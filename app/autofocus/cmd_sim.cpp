@@ -25,7 +25,8 @@ int RunSimGenerate(SimGenerateOptions o) {
   console.Finish();
   std::cout << "Wrote " << summary.episodes << " episodes, " << summary.frames << " frames ("
             << o.world.width << "x" << o.world.height << ", split " << o.world.split
-            << (o.world.confounded ? ", confounded" : "") << ") to " << o.out << " in "
+            << (o.world.confounded ? ", confounded" : "")
+            << (o.world.gaze ? ", simulated gaze" : "") << ") to " << o.out << " in "
             << static_cast<int>(summary.seconds * 1000) / 1000.0 << " s\n"
             << "Ground truth for the scene oracle: " << o.out
             << "/episodes/<name>/ground_truth.json\n";
@@ -66,6 +67,15 @@ const bool kRegistered = RegisterCommand(60, [](CLI::App& root, Action& action) 
       ->default_val(o->world.object_density)->check(CLI::Range(0.25, 4.0));
   gen->add_option("--threads", o->world.threads, "Rendering threads (0 = all cores)")
       ->default_val(o->world.threads)->check(CLI::Range(0, 256));
+  gen->add_flag("--gaze,!--no-gaze", o->world.gaze,
+                "Store simulated gaze as the episodes' gaze points (default on; "
+                "docs/evaluation.md)");
+  gen->add_option("--gaze-noise", o->world.gaze_model.noise_px,
+                  "Simulated gaze noise std in px at 320 px width")
+      ->default_val(o->world.gaze_model.noise_px)->check(CLI::Range(0.0, 100.0));
+  gen->add_option("--gaze-relevant-share", o->world.gaze_model.relevant_share,
+                  "Share of simulated-gaze fixations on relevant objects while there are any")
+      ->default_val(o->world.gaze_model.relevant_share)->check(CLI::Range(0.0, 1.0));
   gen->callback([o, &action] { action = [o] { return RunSimGenerate(*o); }; });
 });
 

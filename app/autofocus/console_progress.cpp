@@ -4,10 +4,14 @@
 
 #include <cstdio>
 
+#include "core/base/json_io.h"
+
 namespace autofocus::cli {
 
 ConsoleProgress::ConsoleProgress() : tty_(::isatty(2) == 1) {}
-ConsoleProgress::~ConsoleProgress() { Finish(); }
+ConsoleProgress::~ConsoleProgress() {
+  Finish();
+}
 
 ProgressCallback ConsoleProgress::Callback() {
   return [this](const Progress& p) { Report(p); };
@@ -42,8 +46,7 @@ void ConsoleProgress::Report(const Progress& p) {
     if (!new_stage && percent == last_percent_) return;
     std::fprintf(stderr, "%s: %lld/%lld (%d%%)%s%s%s\n", p.stage.c_str(),
                  static_cast<long long>(p.done), static_cast<long long>(p.total),
-                 percent < 0 ? 0 : percent, eta.c_str(), p.item.empty() ? "" : " ",
-                 p.item.c_str());
+                 percent < 0 ? 0 : percent, eta.c_str(), p.item.empty() ? "" : " ", p.item.c_str());
   }
   std::fflush(stderr);
   last_stage_ = p.stage;
@@ -57,6 +60,27 @@ void ConsoleProgress::Finish() {
     std::fputc('\n', stderr);
     open_line_ = false;
   }
+}
+
+ProgressCallback JsonLinesProgress(std::FILE* stream) {
+  return [stream](const Progress& p) {
+    std::fprintf(stream, "%s\n",
+                 Json({{"stage", p.stage},
+                       {"item", p.item},
+                       {"done", p.done},
+                       {"total", p.total},
+                       {"eta_seconds", p.eta_seconds}})
+                     .dump()
+                     .c_str());
+    std::fflush(stream);
+  };
+}
+
+ProgressCallback ProgressForMode(const std::string& mode, ConsoleProgress& bar,
+                                 std::FILE* json_stream) {
+  if (mode == "bar") return bar.Callback();
+  if (mode == "json") return JsonLinesProgress(json_stream);
+  return {};
 }
 
 }  // namespace autofocus::cli

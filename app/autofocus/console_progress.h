@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <string>
 
@@ -29,5 +30,14 @@ class ConsoleProgress {
   bool open_line_ = false;
   std::chrono::steady_clock::time_point last_draw_{};
 };
+
+// A callback that prints each report as one JSON line {"stage", "item", "done", "total",
+// "eta_seconds"} to `stream` and flushes it (`--progress json` of the companion programs).
+ProgressCallback JsonLinesProgress(std::FILE* stream);
+
+// The callback of a `--progress` mode: "bar" reports through `bar`, "json" prints JSON lines to
+// `json_stream`, anything else ("none") reports nothing.
+ProgressCallback ProgressForMode(const std::string& mode, ConsoleProgress& bar,
+                                 std::FILE* json_stream);
 
 }  // namespace autofocus::cli

@@ -298,21 +298,7 @@ int main(int argc, char** argv) {
     sigaction(SIGTERM, &sa, nullptr);
 
     cli::ConsoleProgress bar;
-    ProgressCallback progress;
-    if (progress_mode == "bar") {
-      progress = bar.Callback();
-    } else if (progress_mode == "json") {
-      progress = [](const Progress& p) {
-        std::printf("%s\n", Json({{"stage", p.stage},
-                                  {"item", p.item},
-                                  {"done", p.done},
-                                  {"total", p.total},
-                                  {"eta_seconds", p.eta_seconds}})
-                                .dump()
-                                .c_str());
-        std::fflush(stdout);
-      };
-    }
+    const ProgressCallback progress = cli::ProgressForMode(progress_mode, bar, stdout);
     MetricsCallback metrics = [&](const Json& rec) {
       if (progress_mode == "json") {
         std::printf("%s\n", Json({{"metrics", rec}}).dump().c_str());

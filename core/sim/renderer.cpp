@@ -165,6 +165,26 @@ void DrawConfoundIcons(cv::Mat& image, const Action& raw) {
   }
 }
 
+bool ProjectFrenetPoint(const WorldState& w, const RenderOptions& o, double s, double d, double z,
+                        cv::Point2d* pixel) {
+  // The same camera as Renderer::Render builds (focal length from the field of view, horizon at
+  // 40 % of the height), so a point lands where the renderer draws it.
+  const Route& route = *w.route;
+  Camera cam;
+  route.ToWorld(w.ego_s, w.ego_d, &cam.ex, &cam.ey);
+  const double yaw = route.PoseAt(w.ego_s).heading + w.ego_heading_error;
+  cam.c = std::cos(yaw);
+  cam.s = std::sin(yaw);
+  cam.f = (o.width / 2.0) / std::tan(o.hfov_deg * M_PI / 360.0);
+  cam.cx = o.width / 2.0;
+  cam.cy = std::round(o.height * 0.40);
+  cam.h = o.camera_height;
+  const Vec3 p = cam.FromFrenet(route, s, d, z);
+  if (p.x < kNear) return false;
+  *pixel = cam.Project(p);
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Renderer
 

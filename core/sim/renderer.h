@@ -43,6 +43,12 @@ IconGeometry ConfoundIconGeometry(int width, int height);
 // and throttle > 0.1.
 void DrawConfoundIcons(cv::Mat& image, const Action& action);
 
+// Pixel position of the Frenet point (s, d) at height z in the ego camera of `w` for
+// options' image size and field of view (the renderer's camera); false when the point is not in
+// front of the camera.
+bool ProjectFrenetPoint(const WorldState& w, const RenderOptions& options, double s, double d,
+                        double z, cv::Point2d* pixel);
+
 // Renders the ego-camera view with OpenCV fills and reports per-object ground truth. Keeps a
 // cached sky/ground background and scratch buffers: use one instance per thread.
 class Renderer {

@@ -60,6 +60,7 @@ void SampleWorldOptions::Check() const {
   if (png_compression < 0 || png_compression > 9) {
     throw Error("", "sample_world.png_compression", "must be in 0..9");
   }
+  if (gaze) gaze_model.Check();
 }
 
 Json SampleWorldOptions::ToJson() const {
@@ -71,6 +72,7 @@ Json SampleWorldOptions::ToJson() const {
           {"split", split},
           {"confounded", confounded},
           {"object_density", object_density},
+          {"simulated_gaze", gaze ? gaze_model.ToJson() : Json(nullptr)},
           {"fps", 1.0 / kDt}};
 }
 
@@ -232,6 +234,13 @@ SampleProjectSummary GenerateSampleProject(const SampleWorldOptions& o, const fs
     for (auto& th : pool) th.join();
     if (failure) std::rethrow_exception(failure);
     if (stopped) throw Cancelled();
+    if (o.gaze) {
+      // Gaze is a process over time (fixations span frames), so it runs after the frames are
+      // rendered, from their visible-object boxes, on this thread: deterministic per episode.
+      episode.gaze = SimulateGaze(sim.states, sim.decisions, gt.frames, ro, o.gaze_model,
+                                  sim.plan.seed)
+                         .PerFrame(o.frames);
+    }
 
     episode.metadata = {{"generator", "autofocus sample world"},
                         {"split", o.split},
@@ -242,6 +251,7 @@ SampleProjectSummary GenerateSampleProject(const SampleWorldOptions& o, const fs
                         {"confounded", o.confounded},
                         {"fps", 1.0 / kDt},
                         {"ground_truth", kGroundTruthArtifact},
+                        {"gaze", o.gaze ? Json("simulated gaze") : Json(nullptr)},
                         {"task", "drive along the route, following the lane and obeying traffic"},
                         {"expert_route_completion", sim.route_completion},
                         {"expert_driving_score",

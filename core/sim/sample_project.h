@@ -9,6 +9,7 @@
 #include "core/base/progress.h"
 #include "core/dataset/dataset.h"
 #include "core/sim/expert.h"
+#include "core/sim/gaze_model.h"
 #include "core/sim/world.h"
 
 namespace autofocus::sim {
@@ -25,6 +26,8 @@ struct SampleWorldOptions {
   double object_density = 1.0;  // scales the number of traffic events and distractors (0.25..4)
   int threads = 0;              // rendering/encoding threads; 0 = hardware concurrency
   int png_compression = 1;      // PNG zlib level 0..9 (1: fast, small enough)
+  bool gaze = true;             // store simulated gaze as the episodes' gaze points
+  GazeModelOptions gaze_model;  // parameters of the simulated gaze (docs/evaluation.md)
 
   // Throws Error naming the field on a bad value.
   void Check() const;
