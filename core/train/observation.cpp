@@ -53,6 +53,7 @@ PolicySpec PolicySpec::Load(const std::filesystem::path& path) {
       j["state"]["shape"].is_array() && j["state"]["shape"].size() == 2 &&
       j["state"]["shape"][1].is_number_integer())
     s.state_dim = j["state"]["shape"][1].get<int>();
+  s.takes_map = j.contains("map") && j["map"].is_object();
   if (!j.contains("action_names") || !j["action_names"].is_array() || j["action_names"].empty())
     throw Error(f, "action_names", "missing or empty");
   for (const auto& a : j["action_names"]) {

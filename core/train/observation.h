@@ -15,12 +15,13 @@ namespace autofocus {
 
 // What policy.json says about a policy's input and output (the fields this code needs).
 struct PolicySpec {
-  std::filesystem::path file;                           // policy.json it was read from
-  std::filesystem::path module;                         // policy.pt next to it
-  int channels = 2, height = 180, width = 320;          // input_shape [C, H, W]
-  int stack = 2;                                        // frames per observation, oldest first
-  bool grayscale = true;                                // ITU-R 601 luma per frame, else RGB planes
-  int state_dim = 0;                                    // length of the state input (0 = none)
+  std::filesystem::path file;                   // policy.json it was read from
+  std::filesystem::path module;                 // policy.pt next to it
+  int channels = 2, height = 180, width = 320;  // input_shape [C, H, W]
+  int stack = 2;                                // frames per observation, oldest first
+  bool grayscale = true;                        // ITU-R 601 luma per frame, else RGB planes
+  int state_dim = 0;                            // length of the state input (0 = none)
+  bool takes_map = false;  // forward(x, m[, state]): a map-input baseline (policy.json "map")
   std::vector<std::string> action_names;                // output order
   std::vector<int64_t> feature_shape;                   // [c, h, w] of z
   std::string model, method, regularizer, target, run;  // provenance

@@ -98,6 +98,11 @@ TorchScriptDriver::TorchScriptDriver(const std::filesystem::path& path)
     : runner_(path), stacker_(runner_.spec()) {
   const PolicySpec& s = runner_.spec();
   SampleWorldActionIndices(s.action_names, s.file.string(), &throttle_, &steer_, &brake_);
+  if (s.takes_map)
+    throw Error(s.file.string(), "map",
+                "method " + s.method +
+                    " takes the target map as an input at test time; closed-loop evaluation "
+                    "does not provide one (docs/training.md, map-input baselines)");
   if (s.state_dim > 0) {
     const Json& keys = s.raw["state"]["keys"];
     if (!keys.is_array() || keys.size() != 1 || keys[0] != "speed" || s.state_dim != s.stack)
