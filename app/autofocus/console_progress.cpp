@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "core/base/json_io.h"
+
 namespace autofocus::cli {
 
 ConsoleProgress::ConsoleProgress() : tty_(::isatty(2) == 1) {}
@@ -57,6 +59,21 @@ void ConsoleProgress::Finish() {
     std::fputc('\n', stderr);
     open_line_ = false;
   }
+}
+
+ProgressCallback ProgressForMode(const std::string& mode, ConsoleProgress& bar, std::FILE* out) {
+  if (mode == "bar") return bar.Callback();
+  if (mode != "json") return {};
+  return [out](const Progress& p) {
+    const std::string line = Json({{"stage", p.stage},
+                                   {"item", p.item},
+                                   {"done", p.done},
+                                   {"total", p.total},
+                                   {"eta_seconds", p.eta_seconds}})
+                                 .dump();
+    std::fprintf(out, "%s\n", line.c_str());
+    std::fflush(out);
+  };
 }
 
 }  // namespace autofocus::cli

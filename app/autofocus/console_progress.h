@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <string>
 
@@ -29,5 +30,10 @@ class ConsoleProgress {
   bool open_line_ = false;
   std::chrono::steady_clock::time_point last_draw_{};
 };
+
+// The callback of a `--progress bar|json|none` flag: `bar` reports to `bar`, `json` writes one
+// {"stage","item","done","total","eta_seconds"} line per report to `out` (flushed), `none` is
+// empty.
+ProgressCallback ProgressForMode(const std::string& mode, ConsoleProgress& bar, std::FILE* out);
 
 }  // namespace autofocus::cli
