@@ -19,8 +19,8 @@ struct AttentionOptions {
   int smoothgrad_samples = 0;         // input-gradient: SmoothGrad noisy copies (0 = off)
   double smoothgrad_sigma = 0.15;     // SmoothGrad noise std in input units ([0,1] images)
   uint64_t seed = 1;                  // SmoothGrad noise seed
-  bool amp = false;                   // bfloat16 autocast (~2x faster on CPUs with bf16; ~1e-2
-                                      // relative error in z)
+  bool amp = false;                   // bfloat16 autocast of the convolutions (faster on
+                                      // CPUs with bf16; less precise z)
   int batch = 32;                     // frames per forward pass (>= 1)
   int threads = 0;                    // LibTorch threads (0 = library default)
 
