@@ -21,6 +21,8 @@ std::string AttentionCacheKey(const AttentionOptions& options, const std::string
   std::string key = options.method;
   if (options.UsesAction()) key += "-" + action_name;
   if (options.smoothgrad_samples > 0) key += "-smoothgrad";
+  // float32 and bfloat16 maps of one method live side by side instead of evicting each other.
+  if (options.amp) key += "-amp";
   return key;
 }
 

@@ -101,6 +101,8 @@ TEST(AttentionCache, IdentityDecidesAHit) {
   AttentionOptions g;
   g.method = "gradcam";
   EXPECT_EQ(AttentionCacheKey(g, "steer"), "gradcam-steer");
+  g.amp = true;
+  EXPECT_EQ(AttentionCacheKey(g, "steer"), "gradcam-steer-amp");
 }
 
 TEST(AttentionCache, NumpyReadsTheFloat16File) {
