@@ -1,11 +1,16 @@
 // `autofocus saliency render BOXES.json --out MAPS.npy [options]`: temporal multi-peak saliency
 // maps (paper Eq. 1) from key boxes or points, e.g. detector output or GABRIL gaze points.
+// `autofocus saliency compare PRED.npy REF.npy [--fixations F.json] [--json]`: MIT-benchmark
+// metrics (core/attention/saliency_metrics.h) of any two [T, H, W] map stacks.
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "app/autofocus/command.h"
 #include "app/autofocus/console_progress.h"
+#include "core/attention/saliency_metrics.h"
 #include "core/base/error.h"
 #include "core/base/npy.h"
 #include "core/saliency/saliency_renderer.h"
@@ -75,6 +80,83 @@ int RunRender(RenderArgs a) {
   return kExitOk;
 }
 
+struct CompareArgs {
+  std::string pred, ref;  // PRED.npy, REF.npy
+  std::string fixations;  // F.json, may be empty
+  bool json = false;      // print the JSON report
+};
+
+// A [T, H, W] stack; Error naming the file for another rank or an empty map.
+NpyArray LoadStack(const std::string& file) {
+  NpyArray a = ReadNpyAsFloat32(file);
+  if (a.shape.size() != 3)
+    throw Error(file, "shape",
+                "must be [T, H, W] (got " + std::to_string(a.shape.size()) + " dimensions)");
+  if (a.shape[0] < 1 || a.shape[1] < 1 || a.shape[2] < 1)
+    throw Error(file, "shape", "every dimension must be at least 1");
+  if (a.shape[1] * a.shape[2] < 2) throw Error(file, "shape", "a map needs at least 2 pixels");
+  return a;
+}
+
+std::string Format(const std::optional<double>& v) {
+  if (!v) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", *v);
+  return buf;
+}
+
+int RunCompare(const CompareArgs& a) {
+  const NpyArray pred = LoadStack(a.pred), ref = LoadStack(a.ref);
+  if (pred.shape != ref.shape) {
+    auto shape = [](const NpyArray& x) {
+      return std::to_string(x.shape[0]) + " x " + std::to_string(x.shape[1]) + " x " +
+             std::to_string(x.shape[2]);
+    };
+    throw Error(a.ref, "shape",
+                "is " + shape(ref) + " but " + a.pred + " is " + shape(pred) +
+                    " (resample one map stack to the other's size first)");
+  }
+  const int64_t T = pred.shape[0];
+  const int H = static_cast<int>(pred.shape[1]), W = static_cast<int>(pred.shape[2]);
+  const int64_t hw = static_cast<int64_t>(H) * W;
+  CheckMapStack(pred.data.data(), T, hw, a.pred);
+  CheckMapStack(ref.data.data(), T, hw, a.ref);
+  std::vector<std::vector<Fixation>> fix;
+  if (!a.fixations.empty()) {
+    fix = LoadFixations(a.fixations, T);
+    // Validated up front so a bad point names the file and entry.
+    for (int64_t t = 0; t < T; ++t)
+      FixationPixels(fix[static_cast<size_t>(t)], W, H, a.fixations, "[" + std::to_string(t) + "]");
+  }
+  std::vector<FrameMetrics> frames;
+  for (int64_t t = 0; t < T; ++t) {
+    frames.push_back(ComputeFrameMetrics(pred.data.data() + t * hw, ref.data.data() + t * hw, W, H,
+                                         fix.empty() ? nullptr : &fix[static_cast<size_t>(t)],
+                                         static_cast<uint64_t>(t) + 1));
+  }
+  const Json report = MetricsReportJson(frames);
+  if (a.json) {
+    std::cout << report.dump() << "\n";
+    return kExitOk;
+  }
+  std::cout << "frame      nss       cc       kl      sim auc_judd\n";
+  auto row = [](const std::string& name, const Json& j) {
+    auto get = [&](const char* k) {
+      return j[k].is_null() ? std::optional<double>() : std::optional<double>(j[k].get<double>());
+    };
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%-6s %8s %8s %8s %8s %8s\n", name.c_str(),
+                  Format(get("nss")).c_str(), Format(get("cc")).c_str(), Format(get("kl")).c_str(),
+                  Format(get("sim")).c_str(), Format(get("auc_judd")).c_str());
+    return std::string(buf);
+  };
+  for (size_t t = 0; t < report["frames"].size(); ++t)
+    std::cout << row(std::to_string(t), report["frames"][t]);
+  std::cout << row("mean", report["mean"]);
+  if (fix.empty()) std::cout << "(nss and auc_judd need --fixations)\n";
+  return kExitOk;
+}
+
 const bool kRegistered = RegisterCommand(40, [](CLI::App& root, Action& action) {
   CLI::App* sal = root.add_subcommand("saliency", "Temporal multi-peak saliency maps (Eq. 1)");
   sal->require_subcommand(1);
@@ -117,6 +199,22 @@ const bool kRegistered = RegisterCommand(40, [](CLI::App& root, Action& action) 
       ->capture_default_str();
   sub->add_option("--threads", a->threads, "Worker threads (0 = all cores)")->capture_default_str();
   sub->callback([a, &action] { action = [a] { return RunRender(*a); }; });
+
+  auto c = std::make_shared<CompareArgs>();
+  CLI::App* cmp = sal->add_subcommand(
+      "compare",
+      "Saliency metrics (NSS, CC, KL, SIM, AUC-Judd; MIT benchmark) of PRED against REF");
+  cmp->add_option("PRED", c->pred, "Predicted maps, .npy float [T, H, W] (non-negative)")
+      ->required();
+  cmp->add_option("REF", c->ref, "Reference maps, .npy of the same shape (the KL distribution)")
+      ->required();
+  cmp->add_option("--fixations", c->fixations,
+                  "JSON list, one entry per frame, each a list of [x, y] pixels (x = column); "
+                  "needed by NSS and AUC-Judd");
+  cmp->add_flag("--json", c->json,
+                "Print {\"frames\":[{\"nss\",\"cc\",\"kl\",\"sim\",\"auc_judd\"}...],"
+                "\"mean\":{...}} (null = needs fixations)");
+  cmp->callback([c, &action] { action = [c] { return RunCompare(*c); }; });
 });
 
 }  // namespace
