@@ -551,7 +551,7 @@ TEST(TrainRunsPanel, RenameDeleteNotesUndoDiffAndExport) {
 TEST(TrainRunsPanel, EvaluateReportsFailuresAndFillsTheClosedLoopColumn) {
   TempDir dir;
   const QString project = QString::fromStdString(dir.path().string());
-  const auto run = MakeRun(dir.path(), "done", TrainOptions::Preset("quick"), "completed", true);
+  MakeRun(dir.path(), "done", TrainOptions::Preset("quick"), "completed", true);
   LogModel log;
   TrainDock dock(&log);
   dock.SetProject(project);
