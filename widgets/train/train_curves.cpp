@@ -111,7 +111,10 @@ TrainCurves::TrainCurves(QWidget* parent) : QWidget(parent), tracks_(1) {
   plot_->xAxis->setLabel(tr("step"));
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   plot_->legend->setVisible(true);
-  plot_->legend->setFont(font());
+  QFont legend_font = font();
+  legend_font.setPointSizeF(
+      std::max(6.0, legend_font.pointSizeF() - 2));  // keeps the curves visible
+  plot_->legend->setFont(legend_font);
   plot_->legend->setBrush(QColor(0, 0, 0, 90));
   plot_->legend->setTextColor(palette().color(QPalette::WindowText));
   layout->addWidget(plot_, 1);

@@ -210,6 +210,8 @@ TrainRunsPanel::TrainRunsPanel(TrainRunsModel* model, TrainDock* dock, LogModel*
   connect(model_, &TrainRunsModel::modelAboutToBeReset, this, [this] { keep_ = selectedRuns(); });
   connect(model_, &TrainRunsModel::refreshed, this, [this] {
     SelectRuns(keep_);
+    // A project has tens of runs, not thousands: fitting the columns to them is cheap.
+    table_->resizeColumnsToContents();
     UpdateButtons();
   });
   connect(dock_, &TrainDock::runFinished, this, &TrainRunsPanel::UpdateButtons);
