@@ -173,6 +173,45 @@
     </message>
 </context>
 <context>
+    <name>TrainRunFiles</name>
+    <message>
+        <source>cannot read %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a run needs a name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a run %1 exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the run is going; stop it first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot remove %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the run has no %1 (it has not completed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>autofocus::CurationController</name>
     <message>
         <source>Cannot open the curation journal: %1</source>
@@ -1686,6 +1725,46 @@
         <source>Built without QCustomPlot: no curves.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Losses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Samples/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data-wait share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which curves the plot shows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exponential moving average of the curves (display only; the recorded values stay)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Smoothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>samples/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>data-wait share</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>autofocus::TrainDock</name>
@@ -1807,6 +1886,182 @@
     </message>
     <message>
         <source>Training run %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time a few training steps of these options on the project&apos;s frames (GABRIL CNN, the real loader) and estimate the time per epoch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time per epoch: not measured</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add to Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start this run when the runs before it have ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated time left of the run being trained</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start Training</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a run with the Train dock&apos;s options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add Training Run to Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue a run with the Train dock&apos;s options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue: empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time per epoch: measuring...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time per epoch: not measured (Measure)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time per epoch: about %1 (%2 ms per step, data wait %3 %)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; %1 for %2 epochs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — measured with the GABRIL CNN, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot measure the step time: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Measuring the step time failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time per epoch: the measurement failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A run named %1 exists or is queued; choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A training run is going; Add to Queue starts this one after it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queue cleared: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 started in the background</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A training run is going; resume %1 after it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Curves of %1 and %2 more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Following %1 (trained by a process outside the studio)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Following training run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the trainer ended while the run said &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training is going</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 is going. Stop it (a checkpoint is written; Resume continues it) or leave it running after the studio closes?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Queued runs that have not started are dropped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave Running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not ask again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 left running (pid %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Training run %1 left running (pid %2); no pid file, so the studio will not follow it</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1980,6 +2235,29 @@
         <source>must be a whole number &gt;= 0</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Saved filter: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainProbe</name>
+    <message>
+        <source>no project or no autofocus program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the probe ended with exit code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the probe printed no timing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>autofocus::TrainProcess</name>
@@ -2059,10 +2337,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Created</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Model</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2086,6 +2360,42 @@
         <source>Policy</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not evaluated: Evaluate in the sample world writes RUN/evaluations/*.json</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fraction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed-loop score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>autofocus::TrainRunsPanel</name>
@@ -2106,7 +2416,218 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Show the selected run&apos;s recorded metrics in the Train dock</source>
+        <source>%1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter runs (any column)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the selected runs&apos; recorded metrics in the Train dock (several are overlaid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare Config</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the options that differ between the two selected runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename Run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename the selected run&apos;s folder (not while it trains)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit Notes...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes of the selected run (runs/NAME/notes.md)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete Run...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the selected runs to the project&apos;s trash folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Policy...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the selected run&apos;s policy.pt and policy.json to a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluate in the Sample World</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run autofocus evaluate-policy on the selected run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare Attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>needs the attention view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New name of %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes of %1 (Markdown):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Policy To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot %1 run %2 while it trains; stop it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the attention compare view with the selected runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rename</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot rename run %1 to %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a run with that name exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename run %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move %1 to the project&apos;s trash folder (trash/runs)? Undo brings them back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete %1 runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moved to trash/runs: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit the notes of run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot compare %1 and %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Config of %1 and %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Option</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The two runs have the same options.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n option(s) differ.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot export the policy of %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policy of %1 exported to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An evaluation of %1 is going; wait for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot evaluate %1: the autofocus program was not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation of %1 failed (exit code %2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation of %1 finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation of %1 finished: mean score %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluation of %1 could not start: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluating %1 in the sample world</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

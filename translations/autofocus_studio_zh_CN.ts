@@ -170,6 +170,45 @@
     </message>
 </context>
 <context>
+    <name>TrainRunFiles</name>
+    <message>
+        <source>cannot read %1</source>
+        <translation>无法读取 %1</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>a run needs a name</source>
+        <translation>训练需要一个名称</translation>
+    </message>
+    <message>
+        <source>no run %1</source>
+        <translation>没有训练 %1</translation>
+    </message>
+    <message>
+        <source>a run %1 exists</source>
+        <translation>训练 %1 已存在</translation>
+    </message>
+    <message>
+        <source>the run is going; stop it first</source>
+        <translation>该训练正在进行，请先停止</translation>
+    </message>
+    <message>
+        <source>cannot remove %1</source>
+        <translation>无法删除 %1</translation>
+    </message>
+    <message>
+        <source>no folder %1</source>
+        <translation>没有文件夹 %1</translation>
+    </message>
+    <message>
+        <source>the run has no %1 (it has not completed)</source>
+        <translation>该训练没有 %1（尚未完成）</translation>
+    </message>
+</context>
+<context>
     <name>autofocus::CurationController</name>
     <message>
         <source>Cannot open the curation journal: %1</source>
@@ -1680,6 +1719,46 @@
         <source>Built without QCustomPlot: no curves.</source>
         <translation>构建时未包含 QCustomPlot：无曲线。</translation>
     </message>
+    <message>
+        <source>Losses</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Samples/s</source>
+        <translation>样本/秒</translation>
+    </message>
+    <message>
+        <source>Data-wait share</source>
+        <translation>数据等待占比</translation>
+    </message>
+    <message>
+        <source>Which curves the plot shows</source>
+        <translation>图中显示哪些曲线</translation>
+    </message>
+    <message>
+        <source>Exponential moving average of the curves (display only; the recorded values stay)</source>
+        <translation>曲线的指数移动平均（仅影响显示，记录的数值不变）</translation>
+    </message>
+    <message>
+        <source>Smoothing</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>samples/s</source>
+        <translation>样本/秒</translation>
+    </message>
+    <message>
+        <source>data-wait share</source>
+        <translation>数据等待占比</translation>
+    </message>
 </context>
 <context>
     <name>autofocus::TrainDock</name>
@@ -1802,6 +1881,182 @@
     <message>
         <source>Training run %1 failed: %2</source>
         <translation>训练 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min left</source>
+        <translation>剩余 %1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>测量</translation>
+    </message>
+    <message>
+        <source>Time a few training steps of these options on the project&apos;s frames (GABRIL CNN, the real loader) and estimate the time per epoch</source>
+        <translation>以这些选项在项目帧上计时几个训练步（GABRIL CNN，真实数据加载器），并估算每轮次时间</translation>
+    </message>
+    <message>
+        <source>Time per epoch: not measured</source>
+        <translation>每轮次时间：未测量</translation>
+    </message>
+    <message>
+        <source>Add to Queue</source>
+        <translation>加入队列</translation>
+    </message>
+    <message>
+        <source>Start this run when the runs before it have ended</source>
+        <translation>在之前的训练结束后开始本次训练</translation>
+    </message>
+    <message>
+        <source>Clear Queue</source>
+        <translation>清空队列</translation>
+    </message>
+    <message>
+        <source>Estimated time left of the run being trained</source>
+        <translation>当前训练的预计剩余时间</translation>
+    </message>
+    <message>
+        <source>Start Training</source>
+        <translation>开始训练</translation>
+    </message>
+    <message>
+        <source>Start a run with the Train dock&apos;s options</source>
+        <translation>以训练面板的选项开始训练</translation>
+    </message>
+    <message>
+        <source>Add Training Run to Queue</source>
+        <translation>将训练加入队列</translation>
+    </message>
+    <message>
+        <source>Queue a run with the Train dock&apos;s options</source>
+        <translation>以训练面板的选项将训练加入队列</translation>
+    </message>
+    <message>
+        <source>Queue: empty</source>
+        <translation>队列：空</translation>
+    </message>
+    <message>
+        <source>Queue: %1</source>
+        <translation>队列：%1</translation>
+    </message>
+    <message>
+        <source>Time per epoch: measuring...</source>
+        <translation>每轮次时间：测量中...</translation>
+    </message>
+    <message>
+        <source>Time per epoch: not measured (Measure)</source>
+        <translation>每轮次时间：未测量（点击“测量”）</translation>
+    </message>
+    <message>
+        <source>Time per epoch: about %1 (%2 ms per step, data wait %3 %)</source>
+        <translation>每轮次时间：约 %1（每步 %2 毫秒，数据等待 %3 %）</translation>
+    </message>
+    <message>
+        <source>?</source>
+        <translation>?</translation>
+    </message>
+    <message>
+        <source>; %1 for %2 epochs</source>
+        <translation>；%2 个轮次共 %1</translation>
+    </message>
+    <message>
+        <source> — measured with the GABRIL CNN, not %1</source>
+        <translation> — 以 GABRIL CNN 测得，而非 %1</translation>
+    </message>
+    <message>
+        <source>Cannot measure the step time: %1</source>
+        <translation>无法测量单步时间：%1</translation>
+    </message>
+    <message>
+        <source>Measuring the step time failed: %1</source>
+        <translation>测量单步时间失败：%1</translation>
+    </message>
+    <message>
+        <source>Time per epoch: the measurement failed</source>
+        <translation>每轮次时间：测量失败</translation>
+    </message>
+    <message>
+        <source>A run named %1 exists or is queued; choose another name.</source>
+        <translation>已存在或已排队名为 %1 的训练，请换一个名称。</translation>
+    </message>
+    <message>
+        <source>A training run is going; Add to Queue starts this one after it.</source>
+        <translation>正在训练；“加入队列”会在其结束后开始本次训练。</translation>
+    </message>
+    <message>
+        <source>Training run %1 queued</source>
+        <translation>训练 %1 已加入队列</translation>
+    </message>
+    <message>
+        <source>Queue cleared: %1</source>
+        <translation>队列已清空：%1</translation>
+    </message>
+    <message>
+        <source>Training run %1 started in the background</source>
+        <translation>训练 %1 已在后台开始</translation>
+    </message>
+    <message>
+        <source>A training run is going; resume %1 after it.</source>
+        <translation>正在训练；请在其结束后继续 %1。</translation>
+    </message>
+    <message>
+        <source>Curves of %1 and %2 more</source>
+        <translation>%1 及另外 %2 个训练的曲线</translation>
+    </message>
+    <message>
+        <source>Following %1 (trained by a process outside the studio)</source>
+        <translation>正在跟踪 %1（由工作室之外的进程训练）</translation>
+    </message>
+    <message>
+        <source>Following training run %1</source>
+        <translation>正在跟踪训练 %1</translation>
+    </message>
+    <message>
+        <source>the trainer ended while the run said &quot;%1&quot;</source>
+        <translation>训练程序已结束，而训练记录状态仍为“%1”</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>预计 %1</translation>
+    </message>
+    <message>
+        <source>Training is going</source>
+        <translation>训练正在进行</translation>
+    </message>
+    <message>
+        <source>Training run %1 is going. Stop it (a checkpoint is written; Resume continues it) or leave it running after the studio closes?</source>
+        <translation>训练 %1 正在进行。停止它（会写入检查点，可继续训练），还是在工作室关闭后让它继续运行？</translation>
+    </message>
+    <message>
+        <source>Queued runs that have not started are dropped: %1</source>
+        <translation>尚未开始的排队训练将被丢弃：%1</translation>
+    </message>
+    <message>
+        <source>Leave Running</source>
+        <translation>保持运行</translation>
+    </message>
+    <message>
+        <source>Do not ask again</source>
+        <translation>不再询问</translation>
+    </message>
+    <message>
+        <source>Training run %1 left running (pid %2)</source>
+        <translation>训练 %1 保持运行（pid %2）</translation>
+    </message>
+    <message>
+        <source>Training run %1 left running (pid %2); no pid file, so the studio will not follow it</source>
+        <translation>训练 %1 保持运行（pid %2）；未写入 pid 文件，工作室将不会跟踪它</translation>
     </message>
 </context>
 <context>
@@ -1974,6 +2229,29 @@
         <source>must be a whole number &gt;= 0</source>
         <translation>必须是 &gt;= 0 的整数</translation>
     </message>
+    <message>
+        <source>Saved filter: %1</source>
+        <translation>已保存的筛选：%1</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::TrainProbe</name>
+    <message>
+        <source>no project or no autofocus program</source>
+        <translation>没有项目或没有 autofocus 程序</translation>
+    </message>
+    <message>
+        <source>the probe ended with exit code %1</source>
+        <translation>测量以退出码 %1 结束</translation>
+    </message>
+    <message>
+        <source>the probe printed no timing</source>
+        <translation>测量未输出计时</translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>autofocus::TrainProcess</name>
@@ -2053,10 +2331,6 @@
         <translation>状态</translation>
     </message>
     <message>
-        <source>Created</source>
-        <translation>创建时间</translation>
-    </message>
-    <message>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -2080,6 +2354,42 @@
         <source>Policy</source>
         <translation>策略</translation>
     </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>Not evaluated: Evaluate in the sample world writes RUN/evaluations/*.json</source>
+        <translation>尚未评估：“在示例世界中评估”会写入 RUN/evaluations/*.json</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Fraction</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>Closed-loop score</source>
+        <translation>闭环得分</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
 </context>
 <context>
     <name>autofocus::TrainRunsPanel</name>
@@ -2100,8 +2410,218 @@
         <translation>显示曲线</translation>
     </message>
     <message>
-        <source>Show the selected run&apos;s recorded metrics in the Train dock</source>
-        <translation>在训练面板中显示所选训练记录的指标</translation>
+        <source>%1 failed: %2</source>
+        <translation>%1 失败：%2</translation>
+    </message>
+    <message>
+        <source>Filter runs (any column)</source>
+        <translation>筛选训练（任意列）</translation>
+    </message>
+    <message>
+        <source>Show the selected runs&apos; recorded metrics in the Train dock (several are overlaid)</source>
+        <translation>在训练面板中显示所选训练记录的指标（多个训练叠加显示）</translation>
+    </message>
+    <message>
+        <source>Compare Config</source>
+        <translation>比较配置</translation>
+    </message>
+    <message>
+        <source>List the options that differ between the two selected runs</source>
+        <translation>列出所选两个训练之间不同的选项</translation>
+    </message>
+    <message>
+        <source>Rename Run...</source>
+        <translation>重命名训练...</translation>
+    </message>
+    <message>
+        <source>Rename the selected run&apos;s folder (not while it trains)</source>
+        <translation>重命名所选训练的文件夹（训练进行中不可）</translation>
+    </message>
+    <message>
+        <source>Edit Notes...</source>
+        <translation>编辑备注...</translation>
+    </message>
+    <message>
+        <source>Notes of the selected run (runs/NAME/notes.md)</source>
+        <translation>所选训练的备注（runs/NAME/notes.md）</translation>
+    </message>
+    <message>
+        <source>Delete Run...</source>
+        <translation>删除训练...</translation>
+    </message>
+    <message>
+        <source>Move the selected runs to the project&apos;s trash folder</source>
+        <translation>将所选训练移到项目的回收站文件夹</translation>
+    </message>
+    <message>
+        <source>Export Policy...</source>
+        <translation>导出策略...</translation>
+    </message>
+    <message>
+        <source>Copy the selected run&apos;s policy.pt and policy.json to a folder</source>
+        <translation>将所选训练的 policy.pt 和 policy.json 复制到文件夹</translation>
+    </message>
+    <message>
+        <source>Evaluate in the Sample World</source>
+        <translation>在示例世界中评估</translation>
+    </message>
+    <message>
+        <source>Run autofocus evaluate-policy on the selected run</source>
+        <translation>对所选训练运行 autofocus evaluate-policy</translation>
+    </message>
+    <message>
+        <source>Compare Attention</source>
+        <translation>比较注意力</translation>
+    </message>
+    <message>
+        <source>needs the attention view</source>
+        <translation>需要注意力视图</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Rename Run</source>
+        <translation>重命名训练</translation>
+    </message>
+    <message>
+        <source>New name of %1:</source>
+        <translation>%1 的新名称：</translation>
+    </message>
+    <message>
+        <source>Run Notes</source>
+        <translation>训练备注</translation>
+    </message>
+    <message>
+        <source>Notes of %1 (Markdown):</source>
+        <translation>%1 的备注（Markdown）：</translation>
+    </message>
+    <message>
+        <source>Export Policy To</source>
+        <translation>导出策略到</translation>
+    </message>
+    <message>
+        <source>Cannot %1 run %2 while it trains; stop it first.</source>
+        <translation>训练 %2 正在进行，无法%1；请先停止。</translation>
+    </message>
+    <message>
+        <source>Open the attention compare view with the selected runs</source>
+        <translation>用所选训练打开注意力比较视图</translation>
+    </message>
+    <message>
+        <source>rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Cannot rename run %1 to %2: %3</source>
+        <translation>无法将训练 %1 重命名为 %2：%3</translation>
+    </message>
+    <message>
+        <source>a run with that name exists</source>
+        <translation>已存在同名训练</translation>
+    </message>
+    <message>
+        <source>Rename run %1 to %2</source>
+        <translation>将训练 %1 重命名为 %2</translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete Runs</source>
+        <translation>删除训练</translation>
+    </message>
+    <message>
+        <source>Move %1 to the project&apos;s trash folder (trash/runs)? Undo brings them back.</source>
+        <translation>将 %1 移到项目的回收站文件夹（trash/runs）？撤销可恢复。</translation>
+    </message>
+    <message>
+        <source>Delete %1 runs</source>
+        <translation>删除 %1 个训练</translation>
+    </message>
+    <message>
+        <source>Delete run %1</source>
+        <translation>删除训练 %1</translation>
+    </message>
+    <message>
+        <source>Moved to trash/runs: %1</source>
+        <translation>已移到 trash/runs：%1</translation>
+    </message>
+    <message>
+        <source>Edit the notes of run %1</source>
+        <translation>编辑训练 %1 的备注</translation>
+    </message>
+    <message>
+        <source>Cannot compare %1 and %2: %3</source>
+        <translation>无法比较 %1 和 %2：%3</translation>
+    </message>
+    <message>
+        <source>Config of %1 and %2</source>
+        <translation>%1 与 %2 的配置</translation>
+    </message>
+    <message>
+        <source>Option</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>The two runs have the same options.</source>
+        <translation>两个训练的选项相同。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n option(s) differ.</source>
+        <translation>
+            <numerusform>%n 个选项不同。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot export the policy of %1: %2</source>
+        <translation>无法导出 %1 的策略：%2</translation>
+    </message>
+    <message>
+        <source>Policy of %1 exported to %2</source>
+        <translation>%1 的策略已导出到 %2</translation>
+    </message>
+    <message>
+        <source>An evaluation of %1 is going; wait for it.</source>
+        <translation>%1 的评估正在进行，请等待其结束。</translation>
+    </message>
+    <message>
+        <source>Cannot evaluate %1: the autofocus program was not found</source>
+        <translation>无法评估 %1：找不到 autofocus 程序</translation>
+    </message>
+    <message>
+        <source>Evaluation of %1 failed (exit code %2): %3</source>
+        <translation>%1 的评估失败（退出码 %2）：%3</translation>
+    </message>
+    <message>
+        <source>no message</source>
+        <translation>无消息</translation>
+    </message>
+    <message>
+        <source>Evaluation of %1 finished</source>
+        <translation>%1 的评估已完成</translation>
+    </message>
+    <message>
+        <source>Evaluation of %1 finished: mean score %2</source>
+        <translation>%1 的评估已完成：平均得分 %2</translation>
+    </message>
+    <message>
+        <source>Evaluation of %1 could not start: %2</source>
+        <translation>%1 的评估无法启动：%2</translation>
+    </message>
+    <message>
+        <source>Evaluating %1 in the sample world</source>
+        <translation>正在示例世界中评估 %1</translation>
     </message>
 </context>
 <context>

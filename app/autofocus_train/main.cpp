@@ -182,6 +182,11 @@ int main(int argc, char** argv) {
       "Time training steps (GABRIL CNN, --batch default 64, --input-size default 180x320) for each "
       "regulariser; one JSON line each");
   app.add_option("--benchmark-steps", bench_steps, "Steps timed per regulariser (default 3)");
+  std::vector<std::string> bench_regs = {"none", "gabril_mse", "l1_outside", "l1_outside_naive"};
+  app.add_option("--benchmark-regularizers", bench_regs,
+                 "Regularisers to time, comma-separated (default none,gabril_mse,l1_outside,"
+                 "l1_outside_naive; the studio's epoch-time probe times one)")
+      ->delimiter(',');
   app.add_option(
       "--benchmark-project", bench_project,
       "Benchmark on this project's frames through the real loader (measures the data wait)");
@@ -248,7 +253,7 @@ int main(int argc, char** argv) {
     }
     if (benchmark) {
       const int h = overrides.value("input_height", 180), w = overrides.value("input_width", 320);
-      for (const char* reg : {"none", "gabril_mse", "l1_outside", "l1_outside_naive"}) {
+      for (const std::string& reg : bench_regs) {
         const Json j = BenchmarkTrainingStep(
             reg, overrides.value("batch", 64), h, w, bench_steps, overrides.value("threads", 0),
             bench_project, overrides.value("data_workers", 1), overrides.value("amp", false));

@@ -5,8 +5,9 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDockWidget>
-#include <QSettings>
+#include <QElapsedTimer>
 #include <QLocale>
+#include <QSettings>
 #include <QTimer>
 #include <QTranslator>
 #include <cstdio>
@@ -15,12 +16,32 @@
 #include "widgets/main_window.h"
 #include "widgets/studio_document.h"
 #include "widgets/studio_style.h"
+#include "widgets/train/train_dock.h"
+#include "widgets/train/train_install.h"
+#include "widgets/train/train_runs_model.h"
+#include "widgets/train/train_runs_panel.h"
 
 namespace {
+
+// Shows the project's first two training runs in the Training Runs table (selected) and their
+// curves overlaid in the Train dock, so those screenshots are not empty.
+void ShowTrainingRuns(autofocus::MainWindow& window) {
+  const autofocus::TrainUi ui = autofocus::FindTrainUi(&window);
+  if (!ui.panel || !ui.runs || ui.runs->rowCount() == 0) return;
+  QStringList names;
+  for (int r = 0; r < ui.runs->rowCount() && names.size() < 2; ++r)
+    names << QString::fromStdString(ui.runs->run(r).summary.name);
+  ui.panel->SelectRuns(names);
+  ui.dock->ShowRuns(names);
+  QElapsedTimer t;  // the curves replot on a 100 ms timer
+  t.start();
+  while (t.elapsed() < 400) QApplication::processEvents(QEventLoop::AllEvents, 50);
+}
 
 // Saves the window and each dock's content as PNG files.
 int TakeScreenshots(autofocus::MainWindow& window, const QString& dir) {
   QDir().mkpath(dir);
+  ShowTrainingRuns(window);
   int failures = 0;
   auto save = [&](QWidget* w, const QString& name) {
     const QString file = QDir(dir).filePath(name + ".png");
@@ -58,17 +79,21 @@ int main(int argc, char** argv) {
   QString lang = qEnvironmentVariable("AUTOFOCUS_STUDIO_LANG");
   if (lang.isEmpty()) lang = QSettings().value("ui/language").toString();
   const QLocale locale = lang.isEmpty() ? QLocale() : QLocale(lang);
-  if (translator.load(locale, "autofocus_studio", "_", ":/i18n")) QApplication::installTranslator(&translator);
+  if (translator.load(locale, "autofocus_studio", "_", ":/i18n"))
+    QApplication::installTranslator(&translator);
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "AutoFocus Studio"));
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument("project", QApplication::translate("main", "Project directory to open"), "[PROJECT]");
-  QCommandLineOption screenshot("screenshot", QApplication::translate("main", "Write screenshots to DIR and exit"), "DIR");
+  parser.addPositionalArgument(
+      "project", QApplication::translate("main", "Project directory to open"), "[PROJECT]");
+  QCommandLineOption screenshot(
+      "screenshot", QApplication::translate("main", "Write screenshots to DIR and exit"), "DIR");
   QCommandLineOption episode("episode", QApplication::translate("main", "Episode to show"), "NAME");
   QCommandLineOption frame("frame", QApplication::translate("main", "Frame to show"), "N");
-  QCommandLineOption size("size", QApplication::translate("main", "Window size WxH (screenshots)"), "WxH", "1600x1000");
+  QCommandLineOption size("size", QApplication::translate("main", "Window size WxH (screenshots)"),
+                          "WxH", "1600x1000");
   parser.addOption(screenshot);
   parser.addOption(episode);
   parser.addOption(frame);
@@ -79,7 +104,8 @@ int main(int argc, char** argv) {
   const bool shots = parser.isSet(screenshot);
   if (!shots) window.RestoreLayout();  // screenshots use the default layout
   QString project = parser.positionalArguments().value(0);
-  if (project.isEmpty() && !shots) project = QSettings().value("recent_projects").toStringList().value(0);
+  if (project.isEmpty() && !shots)
+    project = QSettings().value("recent_projects").toStringList().value(0);
   if (!project.isEmpty() && !window.OpenProject(project) && shots) {
     std::fprintf(stderr, "cannot open project %s\n", qPrintable(project));
     return 1;
@@ -88,7 +114,8 @@ int main(int argc, char** argv) {
   if (parser.isSet(frame)) window.document()->SetCurrentFrame(parser.value(frame).toInt());
   if (shots) {
     const QStringList wh = parser.value(size).split('x');
-    window.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1600, wh.value(1).toInt() > 0 ? wh.value(1).toInt() : 1000);
+    window.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1600,
+                  wh.value(1).toInt() > 0 ? wh.value(1).toInt() : 1000);
   }
   window.show();
   if (shots) {

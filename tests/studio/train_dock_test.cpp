@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
+#include <QComboBox>
+#include <QDialog>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -15,9 +18,15 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableWidget>
+#include <QUndoStack>
+#include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <set>
 
 #include "core/base/json_io.h"
 #include "core/train/train_options.h"
@@ -25,9 +34,12 @@
 #include "widgets/log_model.h"
 #include "widgets/main_window.h"
 #include "widgets/train/train_curves.h"
+#include "widgets/train/train_follow.h"
 #include "widgets/train/train_form.h"
 #include "widgets/train/train_install.h"
+#include "widgets/train/train_probe.h"
 #include "widgets/train/train_process.h"
+#include "widgets/train/train_run_files.h"
 #include "widgets/train/train_runs_model.h"
 #include "widgets/train/train_runs_panel.h"
 
@@ -45,7 +57,9 @@ bool WaitFor(F done, int ms = 60000) {
   return done();
 }
 
-const std::filesystem::path& SampleProject() { return testing::SmallSampleProject(); }
+const std::filesystem::path& SampleProject() {
+  return testing::SmallSampleProject();
+}
 
 QString SampleQ() {
   return QString::fromStdString(SampleProject().string());
@@ -70,6 +84,51 @@ bool HasLogRow(const LogModel& log, LogModel::Severity severity, const QString& 
     if (e.severity == severity && e.message.contains(text)) return true;
   }
   return false;
+}
+
+// A stand-in for the autofocus CLI: a shell script (fast, and able to crash on purpose).
+QString FakeCli(const TempDir& dir, const std::string& name, const std::string& body) {
+  const auto file = dir.path() / name;
+  std::ofstream(file) << "#!/bin/sh\n" << body << "\n";
+  std::filesystem::permissions(file, std::filesystem::perms::owner_all);
+  return QString::fromStdString(file.string());
+}
+
+// A hand-made run folder: run.json with `options` and `status`, optionally a policy.
+std::filesystem::path MakeRun(const std::filesystem::path& project, const std::string& name,
+                              const TrainOptions& options, const std::string& status,
+                              bool policy = false) {
+  const auto run = project / "runs" / name;
+  std::filesystem::create_directories(run);
+  TrainOptions o = options;
+  o.name = name;
+  SaveJsonFile(run / "run.json",
+               Json{{"name", name},
+                    {"status", status},
+                    {"created", "2026-12-01T10:00:00Z"},
+                    {"config", o.ToJson()},
+                    {"best_val_bc", 0.25},
+                    {"sessions",
+                     Json::array({Json{{"started", "2026-12-01T10:00:00Z"}, {"seconds", 75.0}}})}});
+  if (policy) {
+    std::ofstream(run / "policy.pt") << "weights";
+    std::ofstream(run / "policy.json") << "{}";
+  }
+  return run;
+}
+
+TEST(TrainForm, FlaggedAndSavedFiltersAreDataChoices) {
+  TrainForm form;
+  form.SetSavedFilters({"clean", "night"});
+  auto* filter = form.findChild<QComboBox*>("trainFilter");
+  ASSERT_NE(filter, nullptr);
+  filter->setCurrentIndex(filter->findData("flagged"));
+  EXPECT_EQ(form.options().filter, "flagged");
+  filter->setCurrentIndex(filter->findData("mask:night"));
+  EXPECT_EQ(form.options().filter, "mask:night");
+  EXPECT_TRUE(form.valid()) << form.errorText().toStdString();
+  form.SetSavedFilters({"night"});  // the current choice survives a new list
+  EXPECT_EQ(form.options().filter, "mask:night");
 }
 
 TEST(TrainForm, DefaultsAndPresetsComeFromTrainOptions) {
@@ -218,7 +277,7 @@ TEST(TrainDock, StartStopResumeAndTheRunsTable) {
   dock.SetProject(SampleQ());
   TrainRunsModel runs;
   runs.SetProject(SampleQ());
-  TrainRunsPanel panel(&runs, &dock);
+  TrainRunsPanel panel(&runs, &dock, &log);
   QObject::connect(&dock, &TrainDock::runFinished, &runs, &TrainRunsModel::Refresh);
   FillTiny(dock.form(), "studio");
   ASSERT_TRUE(dock.startButton()->isEnabled()) << dock.form()->errorText().toStdString();
@@ -301,6 +360,351 @@ TEST(TrainDock, AFailingChildIsLoggedAndTheDockStaysUsable) {
             TrainProcess::Outcome::kFailed);
   EXPECT_EQ(log.Count(LogModel::kError), 2);
   EXPECT_TRUE(dock.startButton()->isEnabled());
+}
+
+TEST(TrainCurves, LearningRateThroughputSmoothingAndOverlays) {
+  TrainCurves curves;
+  for (int i = 1; i <= 20; ++i) {
+    curves.AddRecord({{"type", "step"},
+                      {"step", i},
+                      {"loss", i % 2 ? 1.0 : 0.0},
+                      {"bc", 0.5},
+                      {"reg", 0.1},
+                      {"lr", 1e-3},
+                      {"samples_per_s", 100.0 + i},
+                      {"data_wait", 0.25}});
+  }
+  EXPECT_EQ(curves.pointCount(TrainCurves::kLr), 20);
+  EXPECT_EQ(curves.pointCount(TrainCurves::kSamplesPerS), 20);
+  EXPECT_EQ(curves.pointCount(TrainCurves::kDataWait), 20);
+  // No smoothing: the raw values.
+  EXPECT_DOUBLE_EQ(curves.displayedValues(TrainCurves::kLoss)[1], 0.0);
+  curves.SetSmoothing(0.9);
+  EXPECT_DOUBLE_EQ(curves.smoothing(), 0.9);
+  const QVector<double> smooth = curves.displayedValues(TrainCurves::kLoss);
+  ASSERT_EQ(smooth.size(), 20);
+  EXPECT_DOUBLE_EQ(smooth[0], 1.0);  // debiased: the first point is not pulled to 0
+  EXPECT_GT(smooth[1], 0.4);         // the alternating 1/0 is evened out
+  EXPECT_LT(smooth[19], 0.7);
+  EXPECT_EQ(curves.pointCount(TrainCurves::kLoss), 20);  // display only: raw points unchanged
+  curves.SetView(TrainCurves::kThroughput);
+  EXPECT_EQ(curves.view(), TrainCurves::kThroughput);
+
+  // A run logging per epoch only has its curves in the epoch records.
+  TempDir dir;
+  const auto file = dir.path() / "metrics.jsonl";
+  {
+    std::ofstream out(file);
+    out << R"({"type":"epoch","step":4,"loss":0.5,"lr":0.001,"val_bc":0.4})"
+        << "\n";
+    out << R"({"type":"epoch","step":8,"loss":0.3,"lr":0.001,"val_bc":0.2})"
+        << "\n";
+    out << "not json\n";
+  }
+  curves.SetOverlays({{"other", file}, {"missing", dir.path() / "none.jsonl"}});
+  EXPECT_EQ(curves.overlayCount(), 2);
+  EXPECT_EQ(curves.pointCount(TrainCurves::kLoss, 1), 2);
+  EXPECT_EQ(curves.pointCount(TrainCurves::kValBc, 1), 2);
+  EXPECT_EQ(curves.pointCount(TrainCurves::kLoss, 2), 0);
+  ASSERT_TRUE(WaitFor([&] { return curves.replotCount() > 0; }, 5000));
+  curves.SetOverlays({});
+  EXPECT_EQ(curves.overlayCount(), 0);
+  EXPECT_EQ(curves.pointCount(TrainCurves::kLoss), 20);
+}
+
+TEST(TrainRunFiles, RenameTrashNotesAndRefusals) {
+  TempDir dir;
+  const QString project = QString::fromStdString(dir.path().string());
+  const TrainOptions o = TrainOptions::Preset("quick");
+  MakeRun(dir.path(), "a", o, "stopped");
+  MakeRun(dir.path(), "live", o, "running");
+  QString error;
+  EXPECT_TRUE(RenameRun(project, "a", "b", &error)) << error.toStdString();
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "runs" / "a"));
+  const Json run = LoadJsonFile(dir.path() / "runs" / "b" / "run.json");
+  EXPECT_EQ(run["name"], "b");
+  EXPECT_EQ(run["config"]["name"], "b");
+  EXPECT_FALSE(RenameRun(project, "b", "bad name", &error));
+  EXPECT_FALSE(RenameRun(project, "b", "live", &error));  // exists
+  EXPECT_FALSE(RenameRun(project, "live", "c", &error));  // running
+  EXPECT_FALSE(TrashRun(project, "live", nullptr, &error));
+
+  EXPECT_TRUE(WriteRunNotes(project, "b", "lambda sweep\nsecond line", &error));
+  EXPECT_EQ(ReadRunNotes(project, "b"), "lambda sweep\nsecond line");
+
+  QString trashed;
+  ASSERT_TRUE(TrashRun(project, "b", &trashed, &error)) << error.toStdString();
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "trash" / "runs" / "b" / "run.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "runs" / "b"));
+  MakeRun(dir.path(), "b", o, "stopped");  // a second "b" trashed keeps both copies
+  QString trashed2;
+  ASSERT_TRUE(TrashRun(project, "b", &trashed2, &error));
+  EXPECT_NE(trashed, trashed2);
+  ASSERT_TRUE(RestoreRun(project, trashed, "b", &error)) << error.toStdString();
+  EXPECT_EQ(ReadRunNotes(project, "b"), "lambda sweep\nsecond line");  // notes travel along
+  EXPECT_TRUE(WriteRunNotes(project, "b", "", &error));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "runs" / "b" / "notes.md"));
+}
+
+TEST(TrainRunFiles, ConfigDiffListsOnlyTheFieldsThatDiffer) {
+  TrainOptions a = TrainOptions::Preset("quick");
+  TrainOptions b = a;
+  a.name = "x";
+  b.name = "y";  // names always differ: left out
+  EXPECT_TRUE(ConfigDiff(a.ToJson(), b.ToJson()).empty());
+  b.lr = 1e-3;
+  b.regularizer = "kl";
+  const auto d = ConfigDiff(a.ToJson(), b.ToJson());
+  ASSERT_EQ(d.size(), 2u);
+  std::set<QString> fields = {d[0].field, d[1].field};
+  EXPECT_EQ(fields, (std::set<QString>{"lr", "regularizer"}));
+  for (const auto& x : d) {
+    if (x.field == "regularizer") {
+      EXPECT_EQ(x.a, "\"gabril_mse\"");
+      EXPECT_EQ(x.b, "\"kl\"");
+    }
+  }
+  Json older = a.ToJson();
+  older.erase("augment");  // a field another version did not have
+  const auto e = ConfigDiff(older, a.ToJson());
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].field, "augment");
+  EXPECT_EQ(e[0].a, "—");
+}
+
+TEST(TrainRunsPanel, RenameDeleteNotesUndoDiffAndExport) {
+  TempDir dir;
+  const QString project = QString::fromStdString(dir.path().string());
+  TrainOptions o = TrainOptions::Preset("quick");
+  MakeRun(dir.path(), "first", o, "completed", true);
+  o.lambda = 3;
+  o.batch = 16;
+  MakeRun(dir.path(), "second", o, "stopped");
+  LogModel log;
+  TrainDock dock(&log);
+  dock.SetProject(project);
+  TrainRunsModel runs;
+  runs.SetProject(project);
+  TrainRunsPanel panel(&runs, &dock, &log);
+  ASSERT_EQ(runs.rowCount(), 2);
+
+  // Rename, undo, redo.
+  ASSERT_TRUE(panel.Rename("second", "renamed"));
+  EXPECT_GE(runs.RowOf("renamed"), 0);
+  EXPECT_LT(runs.RowOf("second"), 0);
+  panel.undoStack()->undo();
+  EXPECT_GE(runs.RowOf("second"), 0);
+  panel.undoStack()->redo();
+  EXPECT_GE(runs.RowOf("renamed"), 0);
+  EXPECT_FALSE(panel.Rename("renamed", "first"));  // taken: refused and logged, no undo entry
+  EXPECT_EQ(panel.undoStack()->count(), 1);
+  EXPECT_TRUE(HasLogRow(log, LogModel::kError, "first"));
+
+  // Notes show in the table and undo.
+  ASSERT_TRUE(panel.SetNotes("renamed", "try a larger batch"));
+  EXPECT_EQ(runs.index(runs.RowOf("renamed"), TrainRunsModel::kNotes).data().toString(),
+            "try a larger batch");
+  panel.undoStack()->undo();
+  EXPECT_TRUE(
+      runs.index(runs.RowOf("renamed"), TrainRunsModel::kNotes).data().toString().isEmpty());
+  panel.undoStack()->redo();
+
+  // Config diff of the two selected runs: only lambda and batch (and lambda_option).
+  panel.SelectRuns({"first", "renamed"});
+  EXPECT_EQ(panel.selectedRuns().size(), 2);
+  EXPECT_TRUE(panel.action("action_train_runs_diff")->isEnabled());
+  QDialog* diff = panel.ShowConfigDiff("first", "renamed");
+  ASSERT_NE(diff, nullptr);
+  auto* table = diff->findChild<QTableWidget*>("trainConfigDiffTable");
+  ASSERT_NE(table, nullptr);
+  QStringList fields;
+  for (int r = 0; r < table->rowCount(); ++r) fields << table->item(r, 0)->text();
+  fields.sort();
+  EXPECT_EQ(fields, (QStringList{"batch", "lambda", "lambda_option"}));
+  diff->close();
+
+  // Export the finished run's policy (atomic copies); the unfinished one is refused.
+  TempDir out;
+  const QString folder = QString::fromStdString(out.path().string());
+  EXPECT_TRUE(panel.ExportPolicyTo("first", folder));
+  EXPECT_TRUE(std::filesystem::exists(out.path() / "policy.pt"));
+  EXPECT_TRUE(std::filesystem::exists(out.path() / "policy.json"));
+  EXPECT_FALSE(panel.ExportPolicyTo("renamed", folder));
+  EXPECT_TRUE(HasLogRow(log, LogModel::kError, "policy.pt"));
+
+  // Delete (no confirmation in the test) moves both to the trash; undo brings them back.
+  ASSERT_TRUE(panel.Trash({"first", "renamed"}, false));
+  EXPECT_EQ(runs.rowCount(), 0);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "trash" / "runs" / "first"));
+  panel.undoStack()->undo();
+  EXPECT_EQ(runs.rowCount(), 2);
+  EXPECT_EQ(ReadRunNotes(project, "renamed"), "try a larger batch");
+
+  // Compare Attention waits for the attention view.
+  panel.SelectRun("first");
+  EXPECT_FALSE(panel.action("action_train_runs_attention")->isEnabled());
+  EXPECT_EQ(panel.action("action_train_runs_attention")->toolTip(), "needs the attention view");
+  panel.SetAttentionAvailable(true);
+  EXPECT_TRUE(panel.action("action_train_runs_attention")->isEnabled());
+}
+
+TEST(TrainRunsPanel, EvaluateReportsFailuresAndFillsTheClosedLoopColumn) {
+  TempDir dir;
+  const QString project = QString::fromStdString(dir.path().string());
+  MakeRun(dir.path(), "done", TrainOptions::Preset("quick"), "completed", true);
+  LogModel log;
+  TrainDock dock(&log);
+  dock.SetProject(project);
+  TrainRunsModel runs;
+  QAbstractItemModelTester tester(&runs, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  runs.SetProject(project);
+  TrainRunsPanel panel(&runs, &dock, &log);
+  QSignalSpy evaluated(&panel, &TrainRunsPanel::evaluationFinished);
+
+  // A CLI without the command fails: logged, the studio stays up.
+  dock.process()->SetCli(
+      FakeCli(dir, "no-eval", "echo 'unknown command evaluate-policy' >&2; exit 2"));
+  ASSERT_TRUE(panel.Evaluate("done"));
+  ASSERT_TRUE(WaitFor([&] { return !evaluated.isEmpty(); }, 20000));
+  EXPECT_TRUE(evaluated.takeFirst().at(1).toByteArray().isEmpty());
+  EXPECT_TRUE(HasLogRow(log, LogModel::kError, "unknown command"));
+
+  // One that writes RUN/evaluations/*.json fills the column.
+  dock.process()->SetCli(
+      FakeCli(dir, "eval",
+              "mkdir -p \"$2/evaluations\"; echo '{\"mean_score\": 0.75}' > "
+              "\"$2/evaluations/val-original.json\"; echo '{\"mean_score\": 0.5}' > "
+              "\"$2/evaluations/val-confounded.json\"; echo '{\"mean_score\": 0.75}'"));
+  ASSERT_TRUE(panel.Evaluate("done"));
+  ASSERT_TRUE(WaitFor([&] { return !evaluated.isEmpty(); }, 20000));
+  EXPECT_FALSE(evaluated.takeFirst().at(1).toByteArray().isEmpty());
+  EXPECT_TRUE(HasLogRow(log, LogModel::kInfo, "0.75"));
+  const int row = runs.RowOf("done");
+  ASSERT_GE(row, 0);
+  ASSERT_EQ(runs.run(row).evaluations.size(), 2u);
+  const QString cell = runs.index(row, TrainRunsModel::kClosedLoop).data().toString();
+  EXPECT_TRUE(cell.contains("val-original") && cell.contains("val-confounded"))
+      << cell.toStdString();
+  EXPECT_DOUBLE_EQ(runs.index(row, TrainRunsModel::kDuration).data(Qt::UserRole).toDouble(), 75);
+  EXPECT_DOUBLE_EQ(runs.index(row, TrainRunsModel::kFraction).data(Qt::UserRole).toDouble(),
+                   TrainOptions::Preset("quick").fraction);
+
+  // A program that does not exist is reported the same way.
+  dock.process()->SetCli(QString::fromStdString((dir.path() / "missing").string()));
+  ASSERT_TRUE(panel.Evaluate("done"));
+  ASSERT_TRUE(WaitFor([&] { return !evaluated.isEmpty(); }, 20000));
+  EXPECT_GE(log.Count(LogModel::kError), 2);
+}
+
+TEST(TrainDock, ACrashingChildIsReportedAndTheDockStaysUsable) {
+  LogModel log;
+  TrainDock dock(&log);
+  TempDir dir;
+  dock.process()->SetCli(FakeCli(dir, "crash", "echo 'out of memory' >&2; kill -SEGV $$"));
+  dock.SetProject(SampleQ());
+  FillTiny(dock.form(), "crashing");
+  QSignalSpy finished(&dock, &TrainDock::runFinished);
+  ASSERT_TRUE(dock.Start());
+  ASSERT_TRUE(WaitFor([&] { return !finished.isEmpty(); }, 20000));
+  EXPECT_EQ(finished.takeFirst().at(1).value<TrainProcess::Outcome>(),
+            TrainProcess::Outcome::kCrashed);
+  EXPECT_TRUE(HasLogRow(log, LogModel::kError, "crashed"));
+  EXPECT_TRUE(HasLogRow(log, LogModel::kError, "out of memory"));
+  EXPECT_TRUE(dock.startButton()->isEnabled());
+}
+
+TEST(TrainDock, ProbeEstimatesTheTimePerEpoch) {
+  LogModel log;
+  TrainDock dock(&log);
+  dock.process()->SetCli(AUTOFOCUS_CLI_PATH);
+  dock.SetProject(SampleQ());
+  FillTiny(dock.form(), "");
+  EXPECT_GT(TrainProbe::TrainSamples(SampleQ(), dock.form()->options()), 0);
+  EXPECT_DOUBLE_EQ(TrainProbe::EpochSeconds(100, 40, 10), 0.4);
+  QSignalSpy done(dock.probe(), &TrainProbe::finished);
+  ASSERT_TRUE(dock.Probe());
+  EXPECT_TRUE(dock.probe()->arguments().contains("--benchmark-project"));
+  ASSERT_TRUE(WaitFor([&] { return !done.isEmpty(); }, 120000));
+  EXPECT_GT(done.takeFirst().at(1).toDouble(), 0) << dock.estimateLabel()->text().toStdString();
+  EXPECT_TRUE(dock.estimateLabel()->text().contains("ms per step"))
+      << dock.estimateLabel()->text().toStdString();
+  // Another batch needs another probe; going back shows the cached one.
+  dock.form()->findChild<QSpinBox*>("trainBatch")->setValue(5);
+  EXPECT_FALSE(dock.estimateLabel()->text().contains("ms per step"));
+  dock.form()->findChild<QSpinBox*>("trainBatch")->setValue(10);
+  EXPECT_TRUE(dock.estimateLabel()->text().contains("ms per step"));
+}
+
+TEST(TrainDock, QueuedRunsStartOneAfterAnother) {
+  TrainDock::SetMaxConcurrent(1);
+  LogModel log;
+  TrainDock dock(&log);
+  dock.process()->SetCli(AUTOFOCUS_CLI_PATH);
+  dock.SetProject(SampleQ());
+  FillTiny(dock.form(), "queue-a");
+  dock.form()->findChild<QSpinBox*>("trainEpochs")->setValue(1);
+  QStringList order;  // "start X" / "end X" in the order they happen
+  QObject::connect(&dock, &TrainDock::runStarted, [&](const QString& n) { order << "start " + n; });
+  QObject::connect(&dock, &TrainDock::runFinished, [&](const QString& n, TrainProcess::Outcome o) {
+    order << "end " + n;
+    EXPECT_EQ(o, TrainProcess::Outcome::kCompleted) << n.toStdString();
+  });
+  EXPECT_EQ(dock.Enqueue(), "queue-a");  // idle: starts at once
+  EXPECT_TRUE(dock.running());
+  EXPECT_TRUE(dock.form()->options().name.empty());  // a name is used once
+  dock.form()->findChild<QLineEdit*>("trainName")->setText("queue-b");
+  EXPECT_TRUE(dock.queueButton()->isEnabled());
+  EXPECT_FALSE(dock.startButton()->isEnabled());
+  EXPECT_EQ(dock.Enqueue(), "queue-b");
+  EXPECT_EQ(dock.queuedRuns(), QStringList{"queue-b"});
+  EXPECT_TRUE(dock.queueLabel()->text().contains("queue-b"));
+  dock.form()->findChild<QLineEdit*>("trainName")->setText("queue-a");
+  EXPECT_TRUE(dock.Enqueue().isEmpty());  // a name in use is refused
+  ASSERT_TRUE(WaitFor([&] { return order.size() >= 4; }, 240000)) << order.join(", ").toStdString();
+  EXPECT_EQ(order, (QStringList{"start queue-a", "end queue-a", "start queue-b", "end queue-b"}));
+  EXPECT_TRUE(dock.queuedRuns().isEmpty());
+  EXPECT_EQ(LoadJsonFile(SampleProject() / "runs" / "queue-b" / "run.json").value("status", ""),
+            "completed");
+}
+
+TEST(TrainDock, ARunLeftGoingOnCloseSurvivesAndIsFollowed) {
+  const auto run_dir = SampleProject() / "runs" / "detached";
+  qint64 pid = 0;
+  {
+    LogModel log;
+    TrainDock dock(&log);
+    dock.process()->SetCli(AUTOFOCUS_CLI_PATH);
+    dock.SetProject(SampleQ());
+    FillTiny(dock.form(), "detached");
+    dock.form()->findChild<QSpinBox*>("trainEpochs")->setValue(4);
+    ASSERT_TRUE(dock.Start());
+    ASSERT_TRUE(WaitFor([&] { return dock.curves()->pointCount(TrainCurves::kLoss) > 0; }))
+        << dock.process()->stderrTail().toStdString();
+    ASSERT_TRUE(dock.running()) << "ended before it could be left running";
+    pid = dock.process()->pid();
+    ASSERT_TRUE(dock.PrepareClose(TrainDock::CloseChoice::kLeaveRunning));
+    EXPECT_FALSE(dock.running());
+    EXPECT_TRUE(HasLogRow(log, LogModel::kInfo, "left running"));
+  }  // the dock (and its TrainProcess) is gone; the trainer is not
+  ASSERT_GT(pid, 0);
+  EXPECT_EQ(::kill(static_cast<pid_t>(pid), 0), 0);
+  EXPECT_EQ(RunFollower::LivePid(QString::fromStdString(run_dir.string())), pid);
+
+  // A new dock on the project follows it through metrics.jsonl to the end.
+  LogModel log;
+  TrainDock dock(&log);
+  QSignalSpy finished(&dock, &TrainDock::runFinished);
+  dock.SetProject(SampleQ());
+  EXPECT_EQ(dock.followedRun(), "detached");
+  EXPECT_TRUE(dock.busy());
+  EXPECT_TRUE(dock.stopButton()->isEnabled());
+  ASSERT_TRUE(WaitFor([&] { return !finished.isEmpty(); }, 240000));
+  EXPECT_EQ(finished.takeFirst().at(1).value<TrainProcess::Outcome>(),
+            TrainProcess::Outcome::kCompleted);
+  EXPECT_GT(dock.curves()->pointCount(TrainCurves::kLoss), 0);
+  EXPECT_GT(dock.curves()->pointCount(TrainCurves::kValBc), 0);
+  EXPECT_EQ(LoadJsonFile(run_dir / "run.json").value("status", ""), "completed");
+  EXPECT_FALSE(dock.busy());
 }
 
 TEST(TrainDock, MainWindowListsTheDocksAndFollowsTheProject) {

@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QSpinBox>
+#include <QStringList>
 #include <QVBoxLayout>
 
 #include "core/base/error.h"
@@ -231,6 +232,18 @@ void TrainForm::ApplyPreset(const QString& name) {
   SetOptions(o);
 }
 
+void TrainForm::SetSavedFilters(const QStringList& names) {
+  const QString current = filter_->currentData().toString();
+  loading_ = true;
+  for (int i = filter_->count() - 1; i >= 0; --i) {
+    if (filter_->itemData(i).toString().startsWith("mask:")) filter_->removeItem(i);
+  }
+  for (const QString& n : names) filter_->addItem(tr("Saved filter: %1").arg(n), "mask:" + n);
+  SelectData(filter_, current);
+  loading_ = false;
+  Validate();
+}
+
 TrainOptions TrainForm::Read(QString* bad_field, QString* reason) const {
   TrainOptions o = base_;
   auto real = [&](QLineEdit* e, const char* field, double* out, bool empty_is_default) {
@@ -314,6 +327,7 @@ void TrainForm::Validate() {
   summary_->setText(errorText());
   summary_->setVisible(!valid());
   if (was_valid != valid() || old_text != errorText()) Q_EMIT validityChanged(valid());
+  Q_EMIT edited();
 }
 
 }  // namespace autofocus

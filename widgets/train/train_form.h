@@ -28,6 +28,9 @@ class TrainForm : public QWidget {
   void SetOptions(const TrainOptions& options);
   // Replaces everything but the run name with TrainOptions::Preset(name), or the defaults for "".
   void ApplyPreset(const QString& name);
+  // Offers "mask:NAME" data filters (HDF5 filter keys of the project's episodes) besides all,
+  // flagged and unflagged frames; the current choice is kept.
+  void SetSavedFilters(const QStringList& names);
   // Whether the last edit passed TrainOptions::Check() (and every field parsed).
   bool valid() const { return error_field_.isEmpty() && error_reason_.isEmpty(); }
   // The field the current error names ("batch", "input_size", ...), empty when valid.
@@ -40,6 +43,8 @@ class TrainForm : public QWidget {
  Q_SIGNALS:
   // Validity or the error message changed.
   void validityChanged(bool valid);
+  // Any field changed (after validation).
+  void edited();
 
  private:
   void Validate();

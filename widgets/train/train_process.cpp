@@ -1,10 +1,13 @@
 #include "widgets/train/train_process.h"
 
+#include <unistd.h>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QTemporaryFile>
+#include <csignal>
 
 namespace autofocus {
 namespace {
@@ -146,6 +149,15 @@ bool TrainProcess::Launch(const QStringList& args, QString* error) {
     QMetaObject::invokeMethod(
         this, [this, reason] { Q_EMIT finished(Outcome::kFailed, reason); }, Qt::QueuedConnection);
   });
+#ifdef Q_OS_UNIX
+  // Runs in the forked child before exec: a session of its own keeps a terminal's SIGINT/SIGHUP
+  // away, and an ignored SIGPIPE (inherited through exec) lets a detached trainer outlive the
+  // pipe to the studio. A trainer the studio still owns is unaffected: it is read until it ends.
+  process_->setChildProcessModifier([] {
+    ::setsid();
+    ::signal(SIGPIPE, SIG_IGN);
+  });
+#endif
   process_->start(cli_, args);
   if (error) error->clear();
   return true;
@@ -155,6 +167,26 @@ void TrainProcess::Stop() {
   if (!running()) return;
   stop_requested_ = true;
   process_->terminate();
+}
+
+qint64 TrainProcess::pid() const {
+  return running() ? process_->processId() : 0;
+}
+
+qint64 TrainProcess::Detach() {
+  if (!running()) return 0;
+  const qint64 id = process_->processId();
+  QProcess* p = process_;
+  p->disconnect(this);
+  // QProcess's destructor kills a running child: the object is let go of on purpose and only
+  // drains the pipes (a full pipe would block the trainer) until the child or the studio ends.
+  p->setParent(nullptr);
+  connect(p, &QProcess::readyReadStandardOutput, p, [p] { p->readAllStandardOutput(); });
+  connect(p, &QProcess::readyReadStandardError, p, [p] { p->readAllStandardError(); });
+  process_ = nullptr;
+  config_.reset();  // read by the trainer as it started, before any step
+  finished_emitted_ = true;
+  return id;
 }
 
 void TrainProcess::ReadStdout() {

@@ -58,6 +58,13 @@ class TrainProcess : public QObject {
   bool Resume(const QString& project, const QString& name, QString* error = nullptr);
   // SIGTERM to the child (no-op when idle).
   void Stop();
+  // Lets the running child go on without the studio ("leave it running" on close): this
+  // object forgets it (no finished() follows) and its output is drained and dropped until the
+  // studio exits. The child was started in its own session with SIGPIPE ignored, so neither
+  // the studio's exit nor its terminal ends it. Returns the child's pid (0 when idle).
+  qint64 Detach();
+  // The child's pid (0 when idle).
+  qint64 pid() const;
   bool running() const;
   bool stopRequested() const { return stop_requested_; }
   // The run being trained (or last trained) and its project.

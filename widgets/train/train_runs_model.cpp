@@ -24,13 +24,28 @@ TrainRunRow ReadRow(const std::filesystem::path& project, RunSummary s) {
         row.model = QString::fromStdString(c.value("model", ""));
         row.target = QString::fromStdString(c.value("target", ""));
         if (c.contains("lambda") && c["lambda"].is_number()) row.lambda = c["lambda"].get<double>();
+        if (c.contains("fraction") && c["fraction"].is_number())
+          row.fraction = c["fraction"].get<double>();
       }
+      row.seconds = RunSeconds(j);
     } catch (const std::exception&) {
       // Replaced between ListRuns and here: the next refresh shows it.
     }
   }
+  const QString project_q = QString::fromStdString(project.string());
+  const QString name = QString::fromStdString(s.name);
+  row.evaluations = ReadRunEvaluations(RunDirectory(project, s.name));
+  row.notes = ReadRunNotes(project_q, name);
   row.summary = std::move(s);
   return row;
+}
+
+QString Duration(double seconds) {
+  if (seconds < 0) return QString();
+  const qint64 s = static_cast<qint64>(seconds + 0.5);
+  if (s < 60) return TrainRunsModel::tr("%1 s").arg(s);
+  if (s < 3600) return TrainRunsModel::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+  return TrainRunsModel::tr("%1 h %2 min").arg(s / 3600).arg((s / 60) % 60);
 }
 
 }  // namespace
@@ -79,7 +94,12 @@ void TrainRunsModel::UpdateWatches() {
   const QDir runs(QDir(project_).filePath("runs"));
   // Before the first run there is no runs/ folder: watch the project for it to appear.
   QStringList paths = {runs.exists() ? runs.path() : project_};
-  for (const TrainRunRow& r : rows_) paths << runs.filePath(QString::fromStdString(r.summary.name));
+  for (const TrainRunRow& r : rows_) {
+    const QString dir = runs.filePath(QString::fromStdString(r.summary.name));
+    paths << dir;
+    // An evaluation writes its files inside evaluations/, which the run folder does not see.
+    if (QDir(dir).exists("evaluations")) paths << QDir(dir).filePath("evaluations");
+  }
   watcher_->addPaths(paths);
 }
 
@@ -103,10 +123,16 @@ QVariant TrainRunsModel::data(const QModelIndex& index, int role) const {
   const TrainRunRow& r = rows_[static_cast<size_t>(index.row())];
   const RunSummary& s = r.summary;
   if (role == Qt::ToolTipRole) {
-    return s.error.empty() ? QVariant() : QVariant(QString::fromStdString(s.error));
+    if (!s.error.empty()) return QString::fromStdString(s.error);
+    if (index.column() == kNotes || index.column() == kName)
+      return r.notes.isEmpty() ? QVariant() : QVariant(r.notes);
+    if (index.column() == kClosedLoop && r.evaluations.empty())
+      return tr("Not evaluated: Evaluate in the sample world writes RUN/evaluations/*.json");
+    return {};
   }
   if (role == Qt::TextAlignmentRole) {
-    if (index.column() == kLambda || index.column() == kBestValBc)
+    if (index.column() == kLambda || index.column() == kBestValBc || index.column() == kFraction ||
+        index.column() == kDuration)
       return QVariant(static_cast<int>(Qt::AlignRight | Qt::AlignVCenter));
     return {};
   }
@@ -120,6 +146,9 @@ QVariant TrainRunsModel::data(const QModelIndex& index, int role) const {
       return display ? StatusText(s.status) : QVariant(QString::fromStdString(s.status));
     case kCreated:
       return QString::fromStdString(s.created);
+    case kDuration:
+      if (r.seconds < 0) return display ? QVariant(QString()) : QVariant();
+      return display ? QVariant(Duration(r.seconds)) : QVariant(r.seconds);
     case kModel:
       return r.model;
     case kRegularizer:
@@ -129,6 +158,20 @@ QVariant TrainRunsModel::data(const QModelIndex& index, int role) const {
       return display ? QVariant(QLocale().toString(r.lambda, 'g', 4)) : QVariant(r.lambda);
     case kTarget:
       return r.target;
+    case kFraction:
+      if (r.fraction < 0) return display ? QVariant(QString()) : QVariant();
+      return display ? QVariant(QLocale().toString(r.fraction, 'g', 3)) : QVariant(r.fraction);
+    case kClosedLoop: {
+      // One cell for every split/variant evaluated; sorting uses the first score.
+      if (r.evaluations.empty()) return display ? QVariant(QString()) : QVariant();
+      if (!display) return r.evaluations.front().mean_score;
+      QStringList parts;
+      for (const RunEvaluation& e : r.evaluations)
+        parts << QStringLiteral("%1 %2").arg(e.key, QLocale().toString(e.mean_score, 'g', 3));
+      return parts.join(QStringLiteral(" · "));
+    }
+    case kNotes:
+      return r.notes.section('\n', 0, 0);
     case kBestValBc:
       if (s.best_val_bc < 0) return display ? QVariant(QString()) : QVariant();
       return display ? QVariant(QLocale().toString(s.best_val_bc, 'g', 5))
@@ -148,7 +191,9 @@ QVariant TrainRunsModel::headerData(int section, Qt::Orientation orientation, in
     case kStatus:
       return tr("Status");
     case kCreated:
-      return tr("Created");
+      return tr("Started");
+    case kDuration:
+      return tr("Duration");
     case kModel:
       return tr("Model");
     case kRegularizer:
@@ -157,10 +202,16 @@ QVariant TrainRunsModel::headerData(int section, Qt::Orientation orientation, in
       return tr("Lambda");
     case kTarget:
       return tr("Target");
+    case kFraction:
+      return tr("Fraction");
     case kBestValBc:
       return tr("Best val. BC");
+    case kClosedLoop:
+      return tr("Closed-loop score");
     case kPolicy:
       return tr("Policy");
+    case kNotes:
+      return tr("Notes");
     default:
       return {};
   }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/train/run_registry.h"
+#include "widgets/train/train_run_files.h"
 
 class QFileSystemWatcher;
 class QTimer;
@@ -14,15 +15,20 @@ namespace autofocus {
 // One row of the training Runs table: what ListRuns() reports plus the config fields the
 // table shows that RunSummary does not carry.
 struct TrainRunRow {
-  RunSummary summary;  // name, status, created, regulariser, best validation BC, policy
-  QString model;       // config.model
-  QString target;      // config.target
-  double lambda = -1;  // config.lambda (resolved; < 0 unknown)
+  RunSummary summary;    // name, status, created, regulariser, best validation BC, policy
+  QString model;         // config.model
+  QString target;        // config.target
+  double lambda = -1;    // config.lambda (resolved; < 0 unknown)
+  double fraction = -1;  // config.fraction (< 0 unknown)
+  double seconds = -1;   // training time over all sessions (< 0 unknown)
+  std::vector<RunEvaluation> evaluations;  // closed-loop scores (RUN/evaluations/*.json)
+  QString notes;                           // runs/NAME/notes.md
 };
 
 // The training runs of a project (PROJECT/runs/*/run.json through ListRuns), one row each.
-// Refresh() re-reads them; a QFileSystemWatcher on runs/ and every run folder (run.json is
-// replaced atomically, which changes its folder) refreshes after a short debounce.
+// Refresh() re-reads them; a QFileSystemWatcher on runs/, every run folder (run.json is
+// replaced atomically, which changes its folder) and every evaluations/ folder refreshes
+// after a short debounce.
 class TrainRunsModel : public QAbstractTableModel {
   Q_OBJECT
  public:
@@ -31,12 +37,16 @@ class TrainRunsModel : public QAbstractTableModel {
     kName = 0,
     kStatus,
     kCreated,
+    kDuration,
     kModel,
     kRegularizer,
     kLambda,
     kTarget,
+    kFraction,
     kBestValBc,
+    kClosedLoop,
     kPolicy,
+    kNotes,
     kColumnCount
   };
 
