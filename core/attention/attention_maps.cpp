@@ -88,6 +88,11 @@ AttentionComputer::AttentionComputer(const std::filesystem::path& policy,
   Impl& m = *impl_;
   m.spec = PolicySpec::Load(policy);
   m.options = ResolveAttentionOptions(m.spec, options);
+  if (m.spec.takes_map)
+    throw Error(m.spec.file.string(), "map",
+                "method " + m.spec.method +
+                    " takes the target map as an input; attention maps of the map-input "
+                    "baselines are not supported");
   if (options.UsesAction()) {
     m.action = ActionIndex(m.spec.action_names, m.options.action);
     if (m.spec.state_dim > 0)
