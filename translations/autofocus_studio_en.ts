@@ -2066,6 +2066,73 @@
     </message>
 </context>
 <context>
+    <name>autofocus::TrainEvalView</name>
+    <message>
+        <source>Pedestrians</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vehicles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off road</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Red lights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop signs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeouts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Completion %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open Videos Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the evaluation printed no per-route results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on %2 routes (%3): mean score %4 ± %5 (standard error) over %6 runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed-loop evaluation — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>autofocus::TrainForm</name>
     <message>
         <source>Defaults (GABRIL CARLA, no regulariser)</source>
@@ -2628,6 +2695,18 @@
     </message>
     <message>
         <source>Evaluating %1 in the sample world</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel Evaluation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling the evaluation of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evaluating %1: %p%</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1165,7 +1165,7 @@
     </message>
     <message>
         <source>Seed</source>
-        <translation>随机种子</translation>
+        <translation>种子</translation>
     </message>
     <message>
         <source>%1 already exists; choose a new folder</source>
@@ -2060,6 +2060,73 @@
     </message>
 </context>
 <context>
+    <name>autofocus::TrainEvalView</name>
+    <message>
+        <source>Pedestrians</source>
+        <translation>行人</translation>
+    </message>
+    <message>
+        <source>Vehicles</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <source>Off road</source>
+        <translation>驶出道路</translation>
+    </message>
+    <message>
+        <source>Red lights</source>
+        <translation>闯红灯</translation>
+    </message>
+    <message>
+        <source>Stop signs</source>
+        <translation>停车标志</translation>
+    </message>
+    <message>
+        <source>Timeouts</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>路线</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>路线族</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Completion %</source>
+        <translation>完成度 %</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>Open Videos Folder</source>
+        <translation>打开视频文件夹</translation>
+    </message>
+    <message>
+        <source>%1: the evaluation printed no per-route results</source>
+        <translation>%1：评估未输出逐路线结果</translation>
+    </message>
+    <message>
+        <source>%1 on %2 routes (%3): mean score %4 ± %5 (standard error) over %6 runs</source>
+        <translation>%1 在 %2 路线上（%3）：平均得分 %4 ± %5（标准误），共 %6 次运行</translation>
+    </message>
+    <message>
+        <source>Closed-loop evaluation — %1</source>
+        <translation>闭环评估 — %1</translation>
+    </message>
+</context>
+<context>
     <name>autofocus::TrainForm</name>
     <message>
         <source>Defaults (GABRIL CARLA, no regulariser)</source>
@@ -2211,7 +2278,7 @@
     </message>
     <message>
         <source>Seed</source>
-        <translation>随机种子</translation>
+        <translation>种子</translation>
     </message>
     <message>
         <source>Threads</source>
@@ -2622,6 +2689,18 @@
     <message>
         <source>Evaluating %1 in the sample world</source>
         <translation>正在示例世界中评估 %1</translation>
+    </message>
+    <message>
+        <source>Cancel Evaluation</source>
+        <translation>取消评估</translation>
+    </message>
+    <message>
+        <source>Cancelling the evaluation of %1</source>
+        <translation>正在取消 %1 的评估</translation>
+    </message>
+    <message>
+        <source>Evaluating %1: %p%</source>
+        <translation>正在评估 %1：%p%</translation>
     </message>
 </context>
 <context>

@@ -34,6 +34,7 @@
 #include "widgets/log_model.h"
 #include "widgets/main_window.h"
 #include "widgets/train/train_curves.h"
+#include "widgets/train/train_eval_view.h"
 #include "widgets/train/train_follow.h"
 #include "widgets/train/train_form.h"
 #include "widgets/train/train_install.h"
@@ -574,11 +575,26 @@ TEST(TrainRunsPanel, EvaluateReportsFailuresAndFillsTheClosedLoopColumn) {
       FakeCli(dir, "eval",
               "mkdir -p \"$2/evaluations\"; echo '{\"mean_score\": 0.75}' > "
               "\"$2/evaluations/val-original.json\"; echo '{\"mean_score\": 0.5}' > "
-              "\"$2/evaluations/val-confounded.json\"; echo '{\"mean_score\": 0.75}'"));
+              "\"$2/evaluations/val-confounded.json\"; echo '{\"mean_score\": 0.75, \"stderr\": "
+              "0.25, \"split\": \"seen\", \"setting\": \"original\", \"runs\": [{\"route\": 0, "
+              "\"seed\": 3, \"family\": \"seen-0\", \"completion\": 62.5, \"infractions\": "
+              "{\"red_lights\": 1}, \"score\": 43.75, \"video\": \"/tmp/v/route0-seed3.mp4\"}]}'"));
   ASSERT_TRUE(panel.Evaluate("done"));
   ASSERT_TRUE(WaitFor([&] { return !evaluated.isEmpty(); }, 20000));
   EXPECT_FALSE(evaluated.takeFirst().at(1).toByteArray().isEmpty());
   EXPECT_TRUE(HasLogRow(log, LogModel::kInfo, "0.75"));
+  // The per-route results window: one row with the run's numbers, the mean +- s.e. above.
+  ASSERT_NE(panel.evalView(), nullptr);
+  const QTableWidget* results = panel.evalView()->table();
+  ASSERT_EQ(results->rowCount(), 1);
+  EXPECT_EQ(results->item(0, 1)->text(), "seen-0");
+  EXPECT_EQ(results->item(0, 2)->data(Qt::DisplayRole).toInt(), 3);
+  EXPECT_DOUBLE_EQ(results->item(0, 3)->data(Qt::DisplayRole).toDouble(), 62.5);
+  EXPECT_EQ(results->item(0, 7)->data(Qt::DisplayRole).toInt(), 1);  // red lights
+  EXPECT_DOUBLE_EQ(results->item(0, 10)->data(Qt::DisplayRole).toDouble(), 43.75);
+  EXPECT_EQ(results->item(0, 11)->text(), "route0-seed3.mp4");
+  EXPECT_TRUE(panel.evalView()->summary().contains("0.75"))
+      << panel.evalView()->summary().toStdString();
   const int row = runs.RowOf("done");
   ASSERT_GE(row, 0);
   ASSERT_EQ(runs.run(row).evaluations.size(), 2u);
@@ -588,6 +604,21 @@ TEST(TrainRunsPanel, EvaluateReportsFailuresAndFillsTheClosedLoopColumn) {
   EXPECT_DOUBLE_EQ(runs.index(row, TrainRunsModel::kDuration).data(Qt::UserRole).toDouble(), 75);
   EXPECT_DOUBLE_EQ(runs.index(row, TrainRunsModel::kFraction).data(Qt::UserRole).toDouble(),
                    TrainOptions::Preset("quick").fraction);
+
+  // Progress lines on stderr drive the progress bar; Cancel stops the child (logged as failed).
+  dock.process()->SetCli(
+      FakeCli(dir, "slow-eval",
+              "echo '{\"stage\": \"evaluate\", \"done\": 3, \"total\": 8}' >&2; exec sleep 60"));
+  ASSERT_TRUE(panel.Evaluate("done"));
+  auto* bar = panel.findChild<QProgressBar*>("trainRunsEvalProgress");
+  ASSERT_NE(bar, nullptr);
+  ASSERT_TRUE(WaitFor([&] { return bar->maximum() == 8 && bar->value() == 3; }, 20000));
+  EXPECT_TRUE(bar->isVisibleTo(&panel));
+  panel.CancelEvaluation();
+  ASSERT_TRUE(WaitFor([&] { return !evaluated.isEmpty(); }, 20000));
+  EXPECT_TRUE(evaluated.takeFirst().at(1).toByteArray().isEmpty());
+  EXPECT_FALSE(bar->isVisibleTo(&panel));
+  EXPECT_FALSE(panel.evaluating());
 
   // A program that does not exist is reported the same way.
   dock.process()->SetCli(QString::fromStdString((dir.path() / "missing").string()));

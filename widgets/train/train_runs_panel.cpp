@@ -13,6 +13,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QProcess>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -28,6 +29,7 @@
 #include "core/train/run_registry.h"
 #include "widgets/log_model.h"
 #include "widgets/train/train_dock.h"
+#include "widgets/train/train_eval_view.h"
 #include "widgets/train/train_run_files.h"
 #include "widgets/train/train_runs_model.h"
 
@@ -155,6 +157,16 @@ TrainRunsPanel::TrainRunsPanel(TrainRunsModel* model, TrainDock* dock, LogModel*
   FillMenu(menu, {"action_train_runs_diff"});
   more_->setMenu(menu);
   row->addWidget(refresh_);
+  // An evaluation's progress (its JSON progress lines on stderr) and a way to stop it.
+  eval_progress_ = new QProgressBar(this);
+  eval_progress_->setObjectName("trainRunsEvalProgress");
+  eval_progress_->setVisible(false);
+  eval_cancel_ = new QPushButton(tr("Cancel Evaluation"), this);
+  eval_cancel_->setObjectName("trainRunsEvalCancel");
+  eval_cancel_->setVisible(false);
+  connect(eval_cancel_, &QPushButton::clicked, this, [this] { CancelEvaluation(); });
+  row->addWidget(eval_progress_, 1);
+  row->addWidget(eval_cancel_);
   row->addStretch(1);
   row->addWidget(curves_);
   row->addWidget(resume_);
@@ -455,6 +467,13 @@ bool TrainRunsPanel::evaluating() const {
   return eval_ && eval_->state() != QProcess::NotRunning;
 }
 
+void TrainRunsPanel::CancelEvaluation() {
+  if (!evaluating()) return;
+  // SIGTERM: evaluate-policy stops after the current step of every rollout.
+  Log(LogModel::kInfo, tr("Cancelling the evaluation of %1").arg(eval_run_));
+  eval_->terminate();
+}
+
 bool TrainRunsPanel::Evaluate(const QString& name) {
   if (name.isEmpty() || Project().isEmpty()) return false;
   if (evaluating()) {
@@ -474,7 +493,10 @@ bool TrainRunsPanel::Evaluate(const QString& name) {
   QProcess* p = eval_;
   connect(p, &QProcess::finished, this, [this, p, name](int code, QProcess::ExitStatus status) {
     const QByteArray out = p->readAllStandardOutput();
-    const QString err = QString::fromUtf8(p->readAllStandardError()).trimmed().section('\n', -3);
+    eval_messages_ += QString::fromUtf8(eval_err_ + p->readAllStandardError());
+    const QString err = eval_messages_.trimmed().section('\n', -3);
+    eval_progress_->setVisible(false);
+    eval_cancel_->setVisible(false);
     if (status != QProcess::NormalExit || code != 0) {
       Log(LogModel::kError, tr("Evaluation of %1 failed (exit code %2): %3")
                                 .arg(name)
@@ -482,13 +504,25 @@ bool TrainRunsPanel::Evaluate(const QString& name) {
                                 .arg(err.isEmpty() ? tr("no message") : err));
       Q_EMIT evaluationFinished(name, QByteArray());
     } else {
-      // The last JSON object line is the result; its mean_score (when given) goes to the log.
+      // The last JSON object with a mean_score is the result (the whole output is one
+      // pretty-printed object, or one object per line).
       QString score;
-      for (const QByteArray& line : out.split('\n')) {
+      Json result;
+      std::vector<QByteArray> candidates = {out};
+      for (const QByteArray& line : out.split('\n')) candidates.push_back(line);
+      for (const QByteArray& text : candidates) {
         const Json j =
-            Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
-        if (j.is_object() && j.contains("mean_score") && j["mean_score"].is_number())
+            Json::parse(text.constData(), text.constData() + text.size(), nullptr, false);
+        if (j.is_object() && j.contains("mean_score") && j["mean_score"].is_number()) {
           score = QString::number(j["mean_score"].get<double>(), 'g', 4);
+          result = j;
+        }
+      }
+      if (result.contains("runs")) {
+        if (!eval_view_) eval_view_ = new TrainEvalView(this);
+        eval_view_->SetResult(name, result);
+        eval_view_->show();
+        eval_view_->raise();
       }
       Log(LogModel::kInfo, score.isEmpty()
                                ? tr("Evaluation of %1 finished").arg(name)
@@ -505,7 +539,31 @@ bool TrainRunsPanel::Evaluate(const QString& name) {
     UpdateButtons();
   });
   Log(LogModel::kInfo, tr("Evaluating %1 in the sample world").arg(name));
-  p->start(cli, {"evaluate-policy", dir, "--json"});
+  connect(p, &QProcess::readyReadStandardError, this, [this, p] {
+    // Progress lines {"done","total",...} arrive on stderr; anything else is kept for errors.
+    eval_err_ += p->readAllStandardError();
+    int cut = eval_err_.lastIndexOf('\n');
+    if (cut < 0) return;
+    for (const QByteArray& line : eval_err_.left(cut).split('\n')) {
+      const Json j = Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
+      if (j.is_object() && j.contains("done") && j.contains("total") && j["total"].is_number() &&
+          j["total"].get<double>() > 0) {
+        eval_progress_->setRange(0, j["total"].get<int>());
+        eval_progress_->setValue(j["done"].get<int>());
+      } else if (!line.trimmed().isEmpty()) {
+        eval_messages_ += QString::fromUtf8(line) + '\n';
+      }
+    }
+    eval_err_ = eval_err_.mid(cut + 1);
+  });
+  eval_err_.clear();
+  eval_messages_.clear();
+  eval_progress_->setRange(0, 0);  // busy until the first progress line
+  eval_progress_->setFormat(tr("Evaluating %1: %p%").arg(name));
+  eval_progress_->setVisible(true);
+  eval_cancel_->setVisible(true);
+  p->start(cli, {"evaluate-policy", dir, "--json", "--progress", "json", "--video",
+                 dir + "/evaluations/videos"});
   UpdateButtons();
   return true;
 }

@@ -9,6 +9,7 @@ class QDialog;
 class QLineEdit;
 class QMenu;
 class QProcess;
+class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -19,6 +20,7 @@ namespace autofocus {
 
 class LogModel;
 class TrainDock;
+class TrainEvalView;
 class TrainRunsModel;
 
 // The "Training Runs" dock: the table of TrainRunsModel (sortable, a text filter, several rows
@@ -60,10 +62,15 @@ class TrainRunsPanel : public QWidget {
   QDialog* ShowConfigDiff(const QString& a, const QString& b);
   // Copies a finished run's policy.pt + policy.json into `folder`.
   bool ExportPolicyTo(const QString& name, const QString& folder);
-  // Runs `autofocus evaluate-policy RUN --json` for a run; the outcome goes to the log.
+  // Runs `autofocus evaluate-policy RUN --json --video RUN/evaluations/videos` for a run; the
+  // outcome goes to the log and the per-route table opens in a results window.
   bool Evaluate(const QString& name);
+  // Stops a running evaluation (SIGTERM; its failure is logged as usual).
+  void CancelEvaluation();
   // An evaluation child is going.
   bool evaluating() const;
+  // The per-route results window of the last successful evaluation (nullptr before one).
+  TrainEvalView* evalView() const { return eval_view_; }
   // Whether Compare Attention has a view to open (set by the attention view when installed).
   void SetAttentionAvailable(bool available);
 
@@ -96,6 +103,11 @@ class TrainRunsPanel : public QWidget {
   QToolButton* more_;
   QUndoStack* stack_;
   QProcess* eval_ = nullptr;
+  TrainEvalView* eval_view_ = nullptr;
+  QProgressBar* eval_progress_ = nullptr;  // shown while an evaluation runs
+  QPushButton* eval_cancel_ = nullptr;     // stops it
+  QByteArray eval_err_;                    // stderr not yet split into lines
+  QString eval_messages_;                  // stderr lines that were not progress
   QString eval_run_;
   bool attention_available_ = false;
   QStringList keep_;  // the selected runs across a model reset
