@@ -15,9 +15,9 @@ using testing::TempDir;
 
 // A generated project (simulated gaze on by default) with one tiny run "tiny".
 const std::filesystem::path& TinyRun() {
-  static TempDir* dir = new TempDir();  // lives for the whole process
+  static TempDir dir;  // removed at exit, not leaked: each test runs in its own process
   static const std::filesystem::path run = [] {
-    const auto p = dir->path() / "P";
+    const auto p = dir.path() / "P";
     auto r = RunCli({"sim", "generate", "--out", p.string(), "--episodes", "3", "--frames", "20",
                      "--width", "160", "--height", "90", "--threads", "1"});
     EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -89,9 +89,11 @@ std::vector<std::string> ListDir(const fs::path& dir) {
 }
 
 const std::filesystem::path& SmallSampleProject() {
-  static TempDir* dir = new TempDir();  // leaked on purpose: lives for the whole process
+  // Destroyed at exit: gtest_discover_tests runs every test in its own process, so a leaked
+  // folder per process filled /tmp by gigabytes over a CI run.
+  static TempDir dir;
   static const std::filesystem::path project = [] {
-    const auto p = dir->path() / "P";
+    const auto p = dir.path() / "P";
     const auto r = RunCli(
         {"demo", "--out", p.string(), "--episodes", "3", "--frames", "20", "--progress", "none"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
