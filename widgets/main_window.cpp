@@ -37,6 +37,7 @@
 #include "widgets/studio_document.h"
 #include "widgets/studio_jobs.h"
 #include "widgets/timeline_view.h"
+#include "widgets/policies/policies_panel.h"
 #include "widgets/train/train_install.h"
 
 #ifdef AUTOFOCUS_STUDIO_HAS_IMPORTERS
@@ -161,6 +162,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   BuildMenus();
   InstallCuration(this);  // curation, undo/history, runs, log, shortcuts help
   InstallTraining(this, FindCurationUi(this).log);  // Train and Training Runs docks
+  InstallPolicies(this);  // Policies dock + the attention compare window
   default_state_ = saveState();
   resize(1500, 920);
 }
