@@ -171,6 +171,10 @@
         <source>Training Runs</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Policies</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainRunFiles</name>
@@ -209,6 +213,169 @@
     <message>
         <source>the run has no %1 (it has not completed)</source>
         <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::CompareData</name>
+    <message>
+        <source>saliency target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>gaze</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ground truth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no episode open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>computing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed: the autofocus command-line program was not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::CompareLanes</name>
+    <message>
+        <source>disagreement A/B (1 − CC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::ComparePane</name>
+    <message>
+        <source>%1 − %2 (red: more on %1, blue: more on %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::CompareView</name>
+    <message>
+        <source>Side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swipe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One hue each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vs saliency target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vs gaze</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vs ground truth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SIM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A/B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swap A and B (X)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Largest disagreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jump to the frame where A and B disagree most</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>◀ Peak</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous local maximum of the disagreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peak ▶</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next local maximum of the disagreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export strip…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The episode&apos;s frames as a PNG grid: rows = sources, columns = frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>frame %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export compare strip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n source(s) not ready (attention is computed in the background)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1308,6 +1475,60 @@
     </message>
     <message>
         <source>Halve the playback speed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::PoliciesModel</name>
+    <message>
+        <source>No policy.pt yet: the run has not finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regulariser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best val BC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed loop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::PoliciesPanel</name>
+    <message>
+        <source>Compare…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the attention compare view on the checked policies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare attention</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

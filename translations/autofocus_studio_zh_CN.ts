@@ -168,6 +168,10 @@
         <source>Training Runs</source>
         <translation>训练记录</translation>
     </message>
+    <message>
+        <source>Policies</source>
+        <translation>策略</translation>
+    </message>
 </context>
 <context>
     <name>TrainRunFiles</name>
@@ -206,6 +210,168 @@
     <message>
         <source>the run has no %1 (it has not completed)</source>
         <translation>该训练没有 %1（尚未完成）</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::CompareData</name>
+    <message>
+        <source>saliency target</source>
+        <translation>显著性目标</translation>
+    </message>
+    <message>
+        <source>gaze</source>
+        <translation>注视</translation>
+    </message>
+    <message>
+        <source>ground truth</source>
+        <translation>真值</translation>
+    </message>
+    <message>
+        <source>no episode open</source>
+        <translation>未打开片段</translation>
+    </message>
+    <message>
+        <source>computing…</source>
+        <translation>计算中…</translation>
+    </message>
+    <message>
+        <source>cached</source>
+        <translation>已缓存</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>failed: the autofocus command-line program was not found</source>
+        <translation>失败：未找到 autofocus 命令行程序</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::CompareLanes</name>
+    <message>
+        <source>disagreement A/B (1 − CC)</source>
+        <translation>A/B 分歧（1 − CC）</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::ComparePane</name>
+    <message>
+        <source>%1 − %2 (red: more on %1, blue: more on %2)</source>
+        <translation>%1 − %2（红色：%1 更多，蓝色：%2 更多）</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::CompareView</name>
+    <message>
+        <source>Side by side</source>
+        <translation>并排</translation>
+    </message>
+    <message>
+        <source>Swipe</source>
+        <translation>滑动对比</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>One hue each</source>
+        <translation>每个一种色调</translation>
+    </message>
+    <message>
+        <source>vs saliency target</source>
+        <translation>对比显著性目标</translation>
+    </message>
+    <message>
+        <source>vs gaze</source>
+        <translation>对比注视</translation>
+    </message>
+    <message>
+        <source>vs ground truth</source>
+        <translation>对比真值</translation>
+    </message>
+    <message>
+        <source>CC</source>
+        <translation>CC</translation>
+    </message>
+    <message>
+        <source>SIM</source>
+        <translation>SIM</translation>
+    </message>
+    <message>
+        <source>KL</source>
+        <translation>KL</translation>
+    </message>
+    <message>
+        <source>A/B</source>
+        <translation>A/B</translation>
+    </message>
+    <message>
+        <source>Swap A and B (X)</source>
+        <translation>交换 A 与 B（X）</translation>
+    </message>
+    <message>
+        <source>Largest disagreement</source>
+        <translation>最大分歧</translation>
+    </message>
+    <message>
+        <source>Jump to the frame where A and B disagree most</source>
+        <translation>跳到 A 与 B 分歧最大的帧</translation>
+    </message>
+    <message>
+        <source>◀ Peak</source>
+        <translation>◀ 峰值</translation>
+    </message>
+    <message>
+        <source>Previous local maximum of the disagreement</source>
+        <translation>分歧的上一个局部最大值</translation>
+    </message>
+    <message>
+        <source>Peak ▶</source>
+        <translation>峰值 ▶</translation>
+    </message>
+    <message>
+        <source>Next local maximum of the disagreement</source>
+        <translation>分歧的下一个局部最大值</translation>
+    </message>
+    <message>
+        <source>Export strip…</source>
+        <translation>导出条带…</translation>
+    </message>
+    <message>
+        <source>The episode&apos;s frames as a PNG grid: rows = sources, columns = frames</source>
+        <translation>将片段的帧导出为 PNG 网格：行 = 来源，列 = 帧</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>frame %1</source>
+        <translation>第 %1 帧</translation>
+    </message>
+    <message>
+        <source>Export compare strip</source>
+        <translation>导出对比条带</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n source(s) not ready (attention is computed in the background)</source>
+        <translation>
+            <numerusform>%n 个来源尚未就绪（注意力在后台计算）</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1305,6 +1471,60 @@
     <message>
         <source>Halve the playback speed</source>
         <translation>播放速度减半</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::PoliciesModel</name>
+    <message>
+        <source>No policy.pt yet: the run has not finished</source>
+        <translation>尚无 policy.pt：运行尚未完成</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Regulariser</source>
+        <translation>正则项</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Best val BC</source>
+        <translation>最佳验证 BC</translation>
+    </message>
+    <message>
+        <source>Closed loop</source>
+        <translation>闭环</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+</context>
+<context>
+    <name>autofocus::PoliciesPanel</name>
+    <message>
+        <source>Compare…</source>
+        <translation>对比…</translation>
+    </message>
+    <message>
+        <source>Open the attention compare view on the checked policies</source>
+        <translation>在勾选的策略上打开注意力对比视图</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Compare attention</source>
+        <translation>对比注意力</translation>
     </message>
 </context>
 <context>
