@@ -17,6 +17,7 @@
 #include "widgets/studio_document.h"
 #include "widgets/studio_style.h"
 #include "widgets/train/train_dock.h"
+#include "widgets/policies/policies_screenshots.h"
 #include "widgets/train/train_install.h"
 #include "widgets/train/train_runs_model.h"
 #include "widgets/train/train_runs_panel.h"
@@ -61,6 +62,7 @@ int TakeScreenshots(autofocus::MainWindow& window, const QString& dir) {
   QApplication::processEvents();
   save(window.frameView(), "frame-view-compare");
   window.frameView()->SetSplit(false);
+  failures += autofocus::SaveCompareScreenshots(window, dir);
   return failures == 0 ? 0 : 1;
 }
 
