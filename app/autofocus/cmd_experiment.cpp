@@ -1,8 +1,6 @@
 // `autofocus experiment --out DIR`: the paper's table by one command (docs/evaluation.md). The
 // work runs as child `autofocus` processes (sim generate, run, train, evaluate-policy,
 // attention), so this binary never maps LibTorch and one failed child costs its cells only.
-#include <atomic>
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -16,11 +14,6 @@
 
 namespace autofocus::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-void OnSignal(int) {
-  g_stop = true;
-}
 
 // The CLI's view: a preset plus the flags given, applied over it in Resolve().
 struct ExperimentCli {
@@ -69,13 +62,12 @@ int RunExperimentCommand(const ExperimentCli& c) {
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) throw Error("/proc/self/exe", "experiment", "cannot find the autofocus executable");
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
+  InstallStopSignals();
   ConsoleProgress bar;
   const ProgressCallback cb = ProgressForMode(c.progress, bar, stdout);
   ExperimentReport r;
   try {
-    r = RunExperiment(o, self.string(), cb, [] { return g_stop.load(); });
+    r = RunExperiment(o, self.string(), cb, [] { return StopRequested().load(); });
   } catch (const Cancelled&) {
     bar.Finish();
     std::cerr << "stopped: finished steps are kept; run the same command again to resume\n";

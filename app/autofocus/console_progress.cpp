@@ -1,9 +1,12 @@
 #include "app/autofocus/console_progress.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <iostream>
 
+#include "core/base/error.h"
 #include "core/base/json_io.h"
 
 namespace autofocus::cli {
@@ -81,6 +84,45 @@ ProgressCallback ProgressForMode(const std::string& mode, ConsoleProgress& bar,
   if (mode == "bar") return bar.Callback();
   if (mode == "json") return JsonLinesProgress(json_stream);
   return {};
+}
+
+namespace {
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
+
+extern "C" void OnStopSignal(int sig) {
+  // Only async-signal-safe work here: the job polls the flag.
+  g_signal.store(sig);
+  g_stop.store(true);
+}
+}  // namespace
+
+void InstallStopSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+const std::atomic<bool>& StopRequested() {
+  return g_stop;
+}
+
+int StopSignal() {
+  return g_signal.load();
+}
+
+int RunReportingErrors(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const Cancelled&) {
+    std::cerr << "cancelled\n";
+    return 130;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
 }
 
 }  // namespace autofocus::cli

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -39,5 +41,18 @@ ProgressCallback JsonLinesProgress(std::FILE* stream);
 // `json_stream`, anything else ("none") reports nothing.
 ProgressCallback ProgressForMode(const std::string& mode, ConsoleProgress& bar,
                                  std::FILE* json_stream);
+
+// SIGINT/SIGTERM set a flag the long job polls (its stop check) instead of killing the process,
+// so a training run checkpoints and an evaluation or attention job ends between batches.
+// Installed once per process by InstallStopSignals().
+void InstallStopSignals();
+// The flag the handlers set.
+const std::atomic<bool>& StopRequested();
+// The signal that set it (0 when none).
+int StopSignal();
+
+// Runs `body` and turns its exceptions into the companion programs' exit codes: Cancelled ->
+// "cancelled", 130; any other exception -> "error: <what>", 1.
+int RunReportingErrors(const std::function<int()>& body);
 
 }  // namespace autofocus::cli

@@ -20,12 +20,6 @@
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-
-extern "C" void OnSignal(int) {
-  g_stop.store(true);
-}  // polled between batches
-
 // "a, b,,c" -> {"a", "b", "c"}.
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> out;
@@ -110,12 +104,8 @@ int main(int argc, char** argv) {
               << "\nRun with --help for more information.\n";
     return 2;
   }
-  try {
-    struct sigaction sa {};
-    sa.sa_handler = OnSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+  return cli::RunReportingErrors([&]() -> int {
+    cli::InstallStopSignals();  // polled between batches
 
     const ProjectStore store = ProjectStore::Open(project);
     std::vector<std::string> episodes = SplitList(episodes_text);
@@ -152,10 +142,10 @@ int main(int argc, char** argv) {
                     {"action", resolved.UsesAction() ? Json(resolved.action) : Json(nullptr)},
                     {"episodes", Json::array()}};
       for (const auto& episode : episodes) {
-        ThrowIfStopped(StopOnFlag(g_stop));
+        ThrowIfStopped(StopOnFlag(cli::StopRequested()));
         bool cached = false;
-        const AttentionMaps maps =
-            RunAttention(store, run, episode, o, progress, StopOnFlag(g_stop), &cached);
+        const AttentionMaps maps = RunAttention(store, run, episode, o, progress,
+                                                StopOnFlag(cli::StopRequested()), &cached);
         const std::string key =
             episode + "@" + std::to_string(spec.width) + "x" + std::to_string(spec.height);
         auto it = references.find(key);
@@ -200,11 +190,5 @@ int main(int argc, char** argv) {
     std::printf("(%s vs %s; per-frame scores in %s)\n", o.method.c_str(), reference.c_str(),
                 out.string().c_str());
     return 0;
-  } catch (const Cancelled&) {
-    std::cerr << "cancelled\n";
-    return 130;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

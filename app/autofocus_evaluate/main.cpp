@@ -21,12 +21,6 @@ namespace {
 
 using namespace autofocus;
 
-std::atomic<bool> g_stop{false};
-
-extern "C" void OnSignal(int) {
-  g_stop.store(true);
-}
-
 // The mean training action in policy order: policy.json's action_normalisation.mean when the
 // run normalised actions, else run.json's action_stats.mean (the training split's statistics).
 sim::Action MeanTrainingAction(const PolicySpec& spec) {
@@ -156,7 +150,7 @@ int main(int argc, char** argv) {
                  "--policy expert\nRun with --help for more information.\n";
     return 2;
   }
-  try {
+  return cli::RunReportingErrors([&]() -> int {
     o.seeds = sim::ParseSeedList(seeds, "--seeds");
     o.video_dir = video;
     PolicySpec spec;
@@ -188,16 +182,12 @@ int main(int argc, char** argv) {
       factory();  // fail early, on this thread, with the loader's message
     }
 
-    struct sigaction sa {};
-    sa.sa_handler = OnSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    cli::InstallStopSignals();
     cli::ConsoleProgress bar;
     // JSON progress on stderr: with --json, stdout carries only the result document.
     const ProgressCallback progress = cli::ProgressForMode(progress_mode, bar, stderr);
     const sim::ClosedLoopResult r =
-        sim::EvaluateClosedLoop(o, factory, name, progress, StopOnFlag(g_stop));
+        sim::EvaluateClosedLoop(o, factory, name, progress, StopOnFlag(cli::StopRequested()));
     bar.Finish();
     Json doc = r.ToJson();
     if (kind == "constant") {
@@ -228,11 +218,5 @@ int main(int argc, char** argv) {
       if (!saved.empty()) std::printf("Saved %s\n", saved.c_str());
     }
     return 0;
-  } catch (const Cancelled&) {
-    std::cerr << "cancelled\n";
-    return 130;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

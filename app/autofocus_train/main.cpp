@@ -18,15 +18,6 @@
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-std::atomic<int> g_signal{0};
-
-extern "C" void OnSignal(int sig) {
-  // Only async-signal-safe work here: the loop polls the flag after each step.
-  g_signal.store(sig);
-  g_stop.store(true);
-}
-
 // How a flag's text becomes the JSON value of its TrainOptions field.
 enum class Kind { kString, kInt, kDouble, kStringList, kDoubleList, kSetTrue, kSetFalse };
 
@@ -232,7 +223,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  try {
+  return cli::RunReportingErrors([&]() -> int {
     // Flags as a JSON object of TrainOptions fields: the same names as --config files and the
     // studio use, so every front end fills the one struct the same way.
     Json overrides = Json::object();
@@ -296,11 +287,7 @@ int main(int argc, char** argv) {
     if (dist) ::setenv("AUTOFOCUS_DIST", dist->c_str(), 1);
     if (dist_timeout) ::setenv("AUTOFOCUS_DIST_TIMEOUT", std::to_string(*dist_timeout).c_str(), 1);
 
-    struct sigaction sa {};
-    sa.sa_handler = OnSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    cli::InstallStopSignals();
 
     cli::ConsoleProgress bar;
     const ProgressCallback progress = cli::ProgressForMode(progress_mode, bar, stdout);
@@ -310,7 +297,8 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
       }
     };
-    const TrainReport r = RunTraining(project, o, resume, progress, StopOnFlag(g_stop), metrics);
+    const TrainReport r =
+        RunTraining(project, o, resume, progress, StopOnFlag(cli::StopRequested()), metrics);
     bar.Finish();
     if (progress_mode != "json") {
       std::printf("Run %s: %s after %d epochs, %lld steps in %.1f s; last loss %.6g",
@@ -336,13 +324,7 @@ int main(int argc, char** argv) {
                               .dump()
                               .c_str());
     }
-    if (r.status == "stopped" && g_signal.load() != 0) return 128 + g_signal.load();
+    if (r.status == "stopped" && cli::StopSignal() != 0) return 128 + cli::StopSignal();
     return 0;
-  } catch (const Cancelled&) {
-    std::cerr << "cancelled\n";
-    return 130;
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
