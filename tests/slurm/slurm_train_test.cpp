@@ -50,7 +50,13 @@ class SlurmTrain : public ::testing::Test {
   void SetUp() override {
     const std::string why = SlurmCluster::Unavailable();
     if (!why.empty()) GTEST_SKIP() << why;
-    project_ = SampleProject();
+    // A project of this test's own (3 episodes x 20 frames, annotated by the oracle), removed
+    // with the fixture; the process-wide SmallSampleProject() folder was seen left in /tmp by
+    // this LibTorch-linked program.
+    project_ = dir_ / "P";
+    const auto demo = RunCli({"demo", "--out", project_.string(), "--episodes", "3", "--frames",
+                              "20", "--progress", "none"});
+    ASSERT_EQ(demo.exit_code, 0) << demo.err;
     cluster_ = std::make_unique<SlurmCluster>();
     const auto one = RunCli(Concat(
         {"train", project_.string(), "--name", "single", "--dist", "off"}, TinyTrainFlags()));
@@ -63,7 +69,8 @@ class SlurmTrain : public ::testing::Test {
                                   RunDirectory(project_, name) / "policy.pt");
   }
 
-  fs::path project_;  // the suite's annotated sample project
+  testing::TempDir dir_;  // holds the project
+  fs::path project_;      // the annotated sample project
   std::unique_ptr<SlurmCluster> cluster_;
 };
 
