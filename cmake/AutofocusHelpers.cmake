@@ -30,10 +30,11 @@ function(autofocus_add_plugin name)
   install(TARGETS ${name} LIBRARY DESTINATION lib/autofocus)
 endfunction()
 
-# autofocus_add_test(NAME SRCS a.cpp DEPS autofocus_x ... [LABELS l])
-# A GoogleTest executable whose tests are registered individually with CTest.
+# autofocus_add_test(NAME SRCS a.cpp DEPS autofocus_x ... [LABELS l] [TIMEOUT s] [RESOURCE_LOCK r])
+# A GoogleTest executable whose tests are registered individually with CTest; tests sharing a
+# RESOURCE_LOCK never run at the same time (ctest -j).
 function(autofocus_add_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "TIMEOUT;RESOURCE_LOCK" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SRCS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE
@@ -43,7 +44,12 @@ function(autofocus_add_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+  set(lock)
+  if(ARG_RESOURCE_LOCK)
+    set(lock RESOURCE_LOCK ${ARG_RESOURCE_LOCK})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+    PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}" ${lock})
 endfunction()
 
 # autofocus_add_benchmark(NAME SRCS a.cpp DEPS ...)

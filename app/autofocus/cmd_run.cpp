@@ -6,6 +6,7 @@
 #include "app/autofocus/pipeline_runner.h"
 #include "core/base/error.h"
 #include "core/base/strings.h"
+#include "core/cluster/cluster_job.h"
 #include "core/exchange/exchange_cache.h"
 
 namespace autofocus::cli {
@@ -89,18 +90,13 @@ int RunRun(const RunOptions& o) {
       for (const auto& e : store.info().episodes) episodes.push_back(e.name);
     }
     // Deterministic: the k-th episode (in project order) belongs to shard k mod N.
-    std::vector<std::string> mine;
-    for (size_t k = 0; k < episodes.size(); ++k) {
-      if (static_cast<int>(k % static_cast<size_t>(n)) == i) mine.push_back(episodes[k]);
-    }
-    episodes = mine;
+    episodes = ShardEpisodes(episodes, i, n);
     if (episodes.empty()) {
       std::cerr << "shard " << o.shard << " has no episodes\n";
       return kExitOk;
     }
     // Each shard appends to its own exchange file, so array jobs never contend for one lock.
-    exchange_file = exchange_file.parent_path() /
-                    ("exchanges-shard-" + std::to_string(i) + "-of-" + std::to_string(n) + ".jsonl");
+    exchange_file = ExchangeCache::ShardFile(store.root(), i, n);
   }
   const ProgressMode mode = o.progress == "json" ? ProgressMode::kJson
                             : o.progress == "none" ? ProgressMode::kNone : ProgressMode::kBar;

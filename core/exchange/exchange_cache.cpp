@@ -81,6 +81,11 @@ fs::path ExchangeCache::ProjectFile(const fs::path& project_root) {
   return project_root / "exchanges" / "exchanges.jsonl";
 }
 
+fs::path ExchangeCache::ShardFile(const fs::path& project_root, int shard, int shards) {
+  return ProjectFile(project_root).parent_path() /
+         ("exchanges-shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) + ".jsonl");
+}
+
 ExchangeCache::ExchangeCache(fs::path file, ExchangeCacheOptions options)
     : file_(std::move(file)), options_(options) {
   options_.Check();
@@ -225,13 +230,30 @@ void ExchangeCache::Append(const std::string& kind, CallRecord record) {
       entry.ToJson().dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 
   std::lock_guard<std::mutex> lock(mutex_);
+  WriteLinesLocked(line);
+  IndexLocked(std::move(entry));
+}
+
+void ExchangeCache::AppendEntries(const std::vector<ExchangeEntry>& entries) {
+  if (fd_ < 0) throw Error(file_.string(), "", "exchange file is open read-only");
+  if (entries.empty()) return;
+  std::string lines;
+  for (const auto& e : entries) {
+    lines += e.ToJson().dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  WriteLinesLocked(lines);
+  for (const auto& e : entries) IndexLocked(e);
+}
+
+void ExchangeCache::WriteLinesLocked(const std::string& lines) {
   size_t written = 0;
-  while (written < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+  while (written < lines.size()) {
+    const ssize_t n = ::write(fd_, lines.data() + written, lines.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const std::string reason = Errno("cannot append exchange");
-      // Remove the partial line so the file stays a sequence of whole lines.
+      // Remove the partial lines so the file stays a sequence of whole lines.
       if (::ftruncate(fd_, static_cast<off_t>(size_bytes_)) != 0) { /* reported below */ }
       throw Error(file_.string(), "", reason);
     }
@@ -240,8 +262,7 @@ void ExchangeCache::Append(const std::string& kind, CallRecord record) {
   if (options_.durable && ::fdatasync(fd_) != 0) {
     throw Error(file_.string(), "", Errno("cannot sync exchange file"));
   }
-  size_bytes_ += static_cast<int64_t>(line.size());
-  IndexLocked(std::move(entry));
+  size_bytes_ += static_cast<int64_t>(lines.size());
 }
 
 std::vector<ExchangeEntry> ExchangeCache::Entries() const {

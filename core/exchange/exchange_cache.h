@@ -69,6 +69,10 @@ class ExchangeCache {
  public:
   // The conventional file of a project: PROJECT/exchanges/exchanges.jsonl.
   static std::filesystem::path ProjectFile(const std::filesystem::path& project_root);
+  // The file shard `shard` of `shards` appends to (`autofocus run --shard i/N`):
+  // PROJECT/exchanges/exchanges-shard-i-of-N.jsonl, so array tasks never contend for one lock.
+  static std::filesystem::path ShardFile(const std::filesystem::path& project_root, int shard,
+                                         int shards);
 
   // Opens (read-write: creates the directory and file) and indexes `file`. Throws Error naming
   // the file when it cannot be opened or another process holds it for writing.
@@ -85,6 +89,10 @@ class ExchangeCache {
   // (it is set when empty). Throws Error on I/O failure (the file is left without a partial
   // line) or in read-only mode.
   void Append(const std::string& kind, CallRecord record);
+  // Appends entries as they are (their keys, kinds and timestamps kept: merging another
+  // exchange file) with one write and one sync, and indexes them. Throws Error on I/O failure
+  // (the file is left as it was) or in read-only mode.
+  void AppendEntries(const std::vector<ExchangeEntry>& entries);
 
   // All entries in file order (a copy).
   std::vector<ExchangeEntry> Entries() const;
@@ -100,6 +108,7 @@ class ExchangeCache {
  private:
   void Load(bool truncate_torn_tail);
   void IndexLocked(ExchangeEntry entry);
+  void WriteLinesLocked(const std::string& lines);
 
   std::filesystem::path file_;
   ExchangeCacheOptions options_;

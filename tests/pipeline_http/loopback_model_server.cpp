@@ -1,5 +1,6 @@
 #include "tests/pipeline_http/loopback_model_server.h"
 
+#include <chrono>
 #include <opencv2/imgcodecs.hpp>
 #include <regex>
 #include <stdexcept>
@@ -61,6 +62,10 @@ LoopbackModelServer::LoopbackModelServer(std::string model) : model_(std::move(m
   });
 }
 
+LoopbackModelServer::~LoopbackModelServer() {
+  ReleaseHeld();
+}
+
 void LoopbackModelServer::AddProject(const std::filesystem::path& project) {
   const ProjectStore store = ProjectStore::Open(project);
   const RoboflowDetectorOptions det;
@@ -93,6 +98,23 @@ void LoopbackModelServer::AddProject(const std::filesystem::path& project) {
 void LoopbackModelServer::AnswerGarbageFor(const std::string& episode) {
   std::lock_guard<std::mutex> lock(mutex_);
   garbage_episodes_.insert(episode);
+}
+
+void LoopbackModelServer::HoldFirstKeyObjectsFor(const std::string& episode) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  hold_episode_ = episode;
+}
+
+bool LoopbackModelServer::WaitUntilHeld(double timeout_s) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return hold_cv_.wait_for(lock, std::chrono::duration<double>(timeout_s),
+                           [this] { return held_; });
+}
+
+void LoopbackModelServer::ReleaseHeld() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  released_ = true;
+  hold_cv_.notify_all();
 }
 
 int LoopbackModelServer::Count(ModelRequestKind kind) const {
@@ -161,7 +183,12 @@ FakeReply LoopbackModelServer::Chat(const ReceivedRequest& r) {
     return FakeReply::Chat(answer.dump(), kContextPromptTokens, kCompletionTokens);
   }
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (kind == ModelRequestKind::kKeyObjects && !held_ && frame->episode == hold_episode_) {
+      held_ = true;
+      hold_cv_.notify_all();
+      hold_cv_.wait(lock, [this] { return released_; });
+    }
     if (garbage_episodes_.count(frame->episode)) {
       return FakeReply::Chat(GarbageText(), kKeyObjectsPromptTokens, kCompletionTokens);
     }

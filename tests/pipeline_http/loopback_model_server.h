@@ -24,6 +24,7 @@
 // recovers the cyclist).
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -51,6 +52,14 @@ struct FrameRef {
   int frame = 0;        // frame index
 };
 
+// Chat requests per episode the scripted scene implies under the paper preset: 1 context + 3
+// sub-sequence questions + the re-run question of the first sub-sequence.
+constexpr int kChatRequestsPerEpisode = 1 + 3 + 1;
+// Detection requests per episode of `frames` frames: one per frame + the re-run's 5.
+constexpr int DetectRequestsPerEpisode(int frames) {
+  return frames + 5;
+}
+
 // Tokens the server reports for each question (usage block).
 constexpr int kContextPromptTokens = 2048;
 constexpr int kKeyObjectsPromptTokens = 321;
@@ -61,6 +70,8 @@ class LoopbackModelServer {
  public:
   // `model` is the model id /v1/models lists.
   explicit LoopbackModelServer(std::string model = "loopback-vlm");
+  // Releases a held question first, so the server's threads can finish.
+  ~LoopbackModelServer();
 
   // "http://127.0.0.1:<port>" (serves both the VLM and the detector).
   std::string url() const { return server_.base_url(); }
@@ -70,6 +81,13 @@ class LoopbackModelServer {
   // Key-object questions (and their repair turns) about frames of `episode` get a reply that
   // is not JSON.
   void AnswerGarbageFor(const std::string& episode);
+  // Holds the first key-object question about `episode` unanswered until ReleaseHeld(): a gate
+  // that lets a test act (kill a client) at a known point of a run, without sleeps.
+  void HoldFirstKeyObjectsFor(const std::string& episode);
+  // Blocks until the held question has arrived (true) or `timeout_s` passed (false).
+  bool WaitUntilHeld(double timeout_s);
+  // Lets the held question (and any later one) be answered.
+  void ReleaseHeld();
 
   // Requests received so far of `kind`.
   int Count(ModelRequestKind kind) const;
@@ -94,6 +112,10 @@ class LoopbackModelServer {
   std::map<std::string, FrameRef> detector_images_;  // sha256 of the detector's JPEG -> frame
   std::map<std::string, FrameRef> vlm_images_;       // sha256 of the VLM's JPEG -> frame
   std::set<std::string> garbage_episodes_;
+  std::condition_variable hold_cv_;
+  std::string hold_episode_;  // episode whose first key-object question is held
+  bool held_ = false;         // that question has arrived
+  bool released_ = false;     // ReleaseHeld() was called
 };
 
 }  // namespace autofocus::testing

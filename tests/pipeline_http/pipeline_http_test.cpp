@@ -32,10 +32,9 @@ constexpr const char* kKey = "sk-loopback-3f9c1e7a";
 constexpr const char* kModel = "loopback-vlm";
 constexpr int kEpisodes = 2;
 constexpr int kFrames = 20;
-// Per episode: 1 context + 20 detections + 3 sub-sequence questions + the re-run of the first
-// sub-sequence (5 re-detections + 1 question).
-constexpr int kChatPerEpisode = 1 + 3 + 1;
-constexpr int kDetectPerEpisode = kFrames + 5;
+// Per episode (loopback_model_server.h): 5 chat requests, 20 + 5 detections.
+constexpr int kChatPerEpisode = testing::kChatRequestsPerEpisode;
+constexpr int kDetectPerEpisode = testing::DetectRequestsPerEpisode(kFrames);
 
 class PipelineHttp : public ::testing::Test {
  protected:
@@ -357,9 +356,10 @@ TEST_F(PipelineHttp, CliRunWithJsonProgressOverHttp) {
   const fs::path p = MakeSample(dir, "p");
   LoopbackModelServer server(kModel);
   server.AddProject(p);
-  const auto r = testing::RunCli({"run", p.string(), "--vlm-url", server.url(), "--vlm-model",
-                                  kModel, "--vlm-key-env", kKeyVar, "--detector", "roboflow",
-                                  "--detector-url", server.url(), "--progress", "json", "--preset", "paper"});
+  const auto r =
+      testing::RunCli({"run", p.string(), "--vlm-url", server.url(), "--vlm-model", kModel,
+                       "--vlm-key-env", kKeyVar, "--detector", "roboflow", "--detector-url",
+                       server.url(), "--progress", "json", "--preset", "paper"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::vector<Json> events;
   std::istringstream lines(r.out);
@@ -423,7 +423,8 @@ TEST_F(PipelineHttp, GarbageAnswersLeaveSubsequencesUndecidedAndTheEpisodeComple
   const Json keys = store.LoadArtifact("episode_001", "key_objects");
   EXPECT_FALSE(keys["complete"].get<bool>()) << "the next run asks them again";
   EXPECT_EQ(keys["undecided"], 3);
-  EXPECT_NE(keys["first_error"].get<std::string>().find("invalid answer after one repair"), std::string::npos);
+  EXPECT_NE(keys["first_error"].get<std::string>().find("invalid answer after one repair"),
+            std::string::npos);
   ASSERT_EQ(keys["segments"].size(), 3u);
   for (const Json& seg : keys["segments"]) {
     EXPECT_EQ(seg["status"], "undecided");

@@ -1,15 +1,19 @@
 #include "tests/support/test_support.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
+
+#include "core/base/process.h"
 
 namespace autofocus::testing {
 namespace fs = std::filesystem;
@@ -29,51 +33,16 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-namespace {
-
-std::string ReadAllFd(int fd) {
-  std::string out;
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  return out;
-}
-
-}  // namespace
-
 RunResult RunProgram(const std::string& program, const std::vector<std::string>& args) {
-  // Capture into temp files rather than pipes so large outputs cannot deadlock the child.
-  TempDir tmp;
-  const fs::path out_path = tmp / "out", err_path = tmp / "err";
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int in = ::open("/dev/null", O_RDONLY);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::dup2(in, 0);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(program.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execvp(program.c_str(), argv.data());
-    ::_exit(127);
-  }
-  RunResult r;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  int fd = ::open(out_path.c_str(), O_RDONLY);
-  r.out = ReadAllFd(fd);
-  ::close(fd);
-  fd = ::open(err_path.c_str(), O_RDONLY);
-  r.err = ReadAllFd(fd);
-  ::close(fd);
-  return r;
+  std::vector<std::string> argv = {program};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const CommandResult r = RunCommand(argv);
+  return {r.exit_code, r.out, r.err};
 }
 
-RunResult RunCli(const std::vector<std::string>& args) { return RunProgram(AUTOFOCUS_CLI_PATH, args); }
+RunResult RunCli(const std::vector<std::string>& args) {
+  return RunProgram(AUTOFOCUS_CLI_PATH, args);
+}
 
 void WriteText(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
@@ -83,9 +52,23 @@ void WriteText(const fs::path& path, const std::string& text) {
 std::vector<std::string> ListDir(const fs::path& dir) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
+}
+
+int FreeLoopbackPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
 }
 
 const std::filesystem::path& SmallSampleProject() {
@@ -106,28 +89,35 @@ const std::filesystem::path& SmallSampleProject() {
 
 namespace autofocus::testing {
 namespace {
-const std::filesystem::path kOracleDir = std::filesystem::path(AUTOFOCUS_SOURCE_DIR) / "tests" / "node";
+const std::filesystem::path kOracleDir =
+    std::filesystem::path(AUTOFOCUS_SOURCE_DIR) / "tests" / "node";
 }  // namespace
 
 std::string ParquetOracleUnavailable() {
   if (RunProgram("node", {"--version"}).exit_code != 0) {
-    return "node is not installed (scripts/setup-deps installs Debian's nodejs): the independent Parquet read "
+    return "node is not installed (scripts/setup-deps installs Debian's nodejs): the independent "
+           "Parquet read "
            "with hyparquet is skipped";
   }
   if (!std::filesystem::exists(kOracleDir / "node_modules" / "hyparquet" / "package.json") ||
-      !std::filesystem::exists(kOracleDir / "node_modules" / "hyparquet-compressors" / "package.json")) {
-    const RunResult r = RunProgram("npm", {"install", "--prefix", kOracleDir.string(), "--no-audit", "--no-fund"});
+      !std::filesystem::exists(kOracleDir / "node_modules" / "hyparquet-compressors" /
+                               "package.json")) {
+    const RunResult r =
+        RunProgram("npm", {"install", "--prefix", kOracleDir.string(), "--no-audit", "--no-fund"});
     if (r.exit_code != 0) {
-      throw std::runtime_error("node is installed but installing hyparquet failed (npm install --prefix " +
-                               kOracleDir.string() + "): " + r.err);
+      throw std::runtime_error(
+          "node is installed but installing hyparquet failed (npm install --prefix " +
+          kOracleDir.string() + "): " + r.err);
     }
   }
   return "";
 }
 
 nlohmann::json ReadParquetIndependently(const std::filesystem::path& file) {
-  const RunResult r = RunProgram("node", {(kOracleDir / "read_parquet.mjs").string(), file.string()});
-  if (r.exit_code != 0) throw std::runtime_error("hyparquet could not read " + file.string() + ": " + r.err);
+  const RunResult r =
+      RunProgram("node", {(kOracleDir / "read_parquet.mjs").string(), file.string()});
+  if (r.exit_code != 0)
+    throw std::runtime_error("hyparquet could not read " + file.string() + ": " + r.err);
   return nlohmann::json::parse(r.out);
 }
 

@@ -41,6 +41,9 @@ void WriteText(const std::filesystem::path& path, const std::string& text);
 // Lists the entries directly inside `dir` (names only, sorted).
 std::vector<std::string> ListDir(const std::filesystem::path& dir);
 
+// A free TCP port on loopback (the kernel's choice; nothing listens on it afterwards).
+int FreeLoopbackPort();
+
 // A 3-episode x 20-frame annotated sample project, made once per process with `autofocus demo`
 // into a temporary folder that lives until the process ends (the train and studio tests).
 const std::filesystem::path& SmallSampleProject();

@@ -165,19 +165,7 @@ TEST(TrainDistributed, BatchSlicesAreContiguousAndCoverTheBatch) {
   }
 }
 
-// A free TCP port on loopback (the kernel's choice; nothing listens on it afterwards).
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+using testing::FreeLoopbackPort;
 
 TEST(TrainDistributed, RankThatCannotReachTheMasterFailsWithinTheTimeout) {
   Rendezvous r;
@@ -185,7 +173,7 @@ TEST(TrainDistributed, RankThatCannotReachTheMasterFailsWithinTheTimeout) {
   r.rank = 1;
   r.world_size = 2;
   r.master_addr = "127.0.0.1";
-  r.master_port = FreePort();  // nobody serves it
+  r.master_port = FreeLoopbackPort();  // nobody serves it
   r.timeout_seconds = 2;
   try {
     DataParallel dp(r);
@@ -246,7 +234,7 @@ TEST(TrainDistributed, SummedShardGradientsEqualTheWholeBatchGradient) {
   r.source = "torchrun";
   r.world_size = 2;
   r.master_addr = "127.0.0.1";
-  r.master_port = FreePort();
+  r.master_port = FreeLoopbackPort();
   r.timeout_seconds = 60;
   torch::manual_seed(5);
   GabrilCnn single(2, 36, 64, 3), ranks[2] = {GabrilCnn(2, 36, 64, 3), GabrilCnn(2, 36, 64, 3)};
@@ -293,7 +281,7 @@ TEST(TrainDistributed, SummedShardGradientsEqualTheWholeBatchGradient) {
     other.join();
     ASSERT_EQ(failure[0], "");
     ASSERT_EQ(failure[1], "");
-    r.master_port = FreePort();  // the next step joins a fresh group
+    r.master_port = FreeLoopbackPort();  // the next step joins a fresh group
     double worst = 0, scale = 0;
     for (size_t i = 0; i < whole.grads.size(); ++i) {
       for (const auto& p : part) {
@@ -465,7 +453,7 @@ TEST(TrainDistributed, TwoProcessesOnLoopbackEqualOneProcessWithTheSameGlobalBat
   const auto single = SingleProcessRun();
   ASSERT_TRUE(std::filesystem::exists(single / "policy.pt"));
   TempDir logs;
-  const int port = FreePort();
+  const int port = FreeLoopbackPort();
   RunPair(TinyRun("pair"), Torchrun(0, port), Torchrun(1, port), logs, "pair");
   const auto dir = RunDirectory(SampleProject(), "pair");
   ASSERT_TRUE(std::filesystem::exists(dir / "policy.pt"));
@@ -509,7 +497,7 @@ TEST(TrainDistributed, StopOnOneRankStopsBothAtTheSameStepAndTheRunResumes) {
   const auto single = SingleProcessRun();
   TempDir logs;
   // Slurm-style variables this time, with Gloo bound to the loopback interface by name.
-  const int port = FreePort();
+  const int port = FreeLoopbackPort();
   auto slurm = [&](int rank) {
     return Env{{"SLURM_PROCID", std::to_string(rank)},  {"SLURM_NTASKS", "2"},
                {"SLURM_LOCALID", std::to_string(rank)}, {"SLURM_JOB_NODELIST", "localhost"},
@@ -542,7 +530,7 @@ TEST(TrainDistributed, StopOnOneRankStopsBothAtTheSameStepAndTheRunResumes) {
   EXPECT_FALSE(std::filesystem::exists(dir / "policy.pt"));
 
   // Resumed with two processes (torchrun variables): the same parameters as one process.
-  const int port2 = FreePort();
+  const int port2 = FreeLoopbackPort();
   const std::vector<std::string> resume = {
       SampleProject().string(), "--resume", "stopped", "--threads", "1", "--progress", "none",
       "--dist-timeout",         "120"};
