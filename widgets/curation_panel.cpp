@@ -39,6 +39,7 @@ CurationPanel::CurationPanel(StudioDocument* doc, CurationController* curation, 
     header->setSectionResizeMode(c, QHeaderView::ResizeToContents);
   header->setSectionResizeMode(CurationObjectModel::kLabel, QHeaderView::Stretch);
   table_->setAlternatingRowColors(true);
+  table_->setWordWrap(false);
   auto* bar = new QToolBar(this);
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   AddAction("action_toggle_key", tr("Toggle Key"), Qt::Key_K, tr("Make the selected objects key / pruned for this sub-sequence"));

@@ -258,21 +258,25 @@ void TimelineLanes::ScrollToLane(int index) {
 
 void TimelineLanes::FollowPlayhead() {
   const int t = doc_->currentFrame();
-  int first = -1, last = -1;
+  int first = -1, last = -1, key = -1;
   for (int i = 0; i < static_cast<int>(lanes_.size()); ++i) {
-    if (!lanes_[static_cast<size_t>(i)].PresentAt(t)) continue;
+    const TrackLane& lane = lanes_[static_cast<size_t>(i)];
+    if (!lane.PresentAt(t)) continue;
     if (first < 0) first = i;
     last = i;
+    if (key < 0 && lane.KeyAt(t)) key = i;
   }
   if (first < 0) return;
   const int visible = std::max(1, visibleLaneCount());
   if (first >= top_lane_ && last < top_lane_ + visible) return;
-  // All present lanes when they fit, else from the first one down.
-  if (last - first + 1 <= visible && first >= top_lane_) {
-    ScrollToLane(last - visible + 1);
-  } else {
-    ScrollToLane(first);
+  if (last - first + 1 <= visible) {
+    // All present lanes fit: the least scrolling that shows them.
+    ScrollToLane(first < top_lane_ ? first : last - visible + 1);
+    return;
   }
+  // Too many to show: a key object at this frame matters most, else the first present track.
+  const int anchor = key >= 0 ? key : first;
+  if (anchor < top_lane_ || anchor >= top_lane_ + visible) ScrollToLane(anchor);
 }
 
 void TimelineLanes::UpdateScrollBar() {

@@ -459,7 +459,7 @@ void Wheel(QWidget* w, double x, int notches, Qt::KeyboardModifiers modifiers) {
 TEST_F(StudioTest, FirstShowLayoutFitsTheTimelineAndResetRestoresIt) {
   // A clean settings scope: a layout saved by an earlier run must not stand in for the default.
   QSettings().remove("main_window");
-  for (const QSize size : {QSize(1366, 768), QSize(1920, 1080)}) {
+  for (const QSize size : {QSize(1366, 768), QSize(1600, 1000), QSize(1920, 1080)}) {
     MainWindow w;
     w.RestoreLayout();
     ASSERT_TRUE(w.OpenProject(projectQ()));
@@ -482,6 +482,9 @@ TEST_F(StudioTest, FirstShowLayoutFitsTheTimelineAndResetRestoresIt) {
     auto* objects = w.findChild<QTableView*>("curationObjects");
     ASSERT_NE(objects, nullptr);
     EXPECT_FALSE(objects->horizontalScrollBar()->isVisible());
+    auto* inspector_text = w.inspectorView()->findChild<QTextBrowser*>("inspectorText");
+    ASSERT_NE(inspector_text, nullptr);
+    EXPECT_FALSE(inspector_text->horizontalScrollBar()->isVisible());
 
     // View > Reset Layout brings the default back after the timeline was squeezed and the
     // inspector closed.
@@ -640,8 +643,29 @@ TEST_F(StudioTest, TrackLanesAreSortedFilteredAndFollowThePlayhead) {
   int present_box = 0;
   for (const auto& d : ep->tracked[static_cast<size_t>(t)]) present_box += d.id == shown.id;
   EXPECT_EQ(present_box, 1);
+  // When the present lanes do not fit, a key object's lane at this frame is the one shown.
+  int tk = -1;
+  for (int f = 0; f < ep->num_frames() && tk < 0; ++f) {
+    int present = 0;
+    bool key_below_top = false;
+    for (size_t i = 0; i < all.size(); ++i) {
+      present += all[i].PresentAt(f);
+      key_below_top |= i > 0 && all[i].KeyAt(f);
+    }
+    if (present > 1 && key_below_top) tk = f;
+  }
+  ASSERT_GE(tk, 0);
+  follow->setChecked(false);
+  doc->SetCurrentFrame(tk);
+  doc->FlushSignals();
+  lanes->ScrollToLane(static_cast<int>(all.size()) - 1);
+  follow->setChecked(true);
+  EXPECT_TRUE(lanes->shownLanes()[static_cast<size_t>(lanes->firstVisibleLane())].KeyAt(tk))
+      << "frame " << tk;
 
   // Filters: present now (exactly the tracks with a box at t), key objects only, longer than N.
+  doc->SetCurrentFrame(t);
+  doc->FlushSignals();
   std::set<int> now;
   for (const auto& d : ep->tracked[static_cast<size_t>(t)]) now.insert(d.id);
   LaneOptions o = every;

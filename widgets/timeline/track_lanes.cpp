@@ -34,6 +34,10 @@ bool TrackLane::PresentAt(int frame) const {
   return InRuns(present, frame);
 }
 
+bool TrackLane::KeyAt(int frame) const {
+  return InRuns(key, frame);
+}
+
 std::vector<TrackLane> BuildTrackLanes(const StudioEpisode& ep) {
   std::map<int, TrackLane> by_id;
   auto lane_of = [&](const Detection& d) -> TrackLane& {

@@ -19,6 +19,8 @@ struct TrackLane {
   int collapsed = 0;  // tracks collapsed into this lane (short-tracks lane), else 0
   // True when the lane has a box at `frame`.
   bool PresentAt(int frame) const;
+  // True when the lane is a key object at `frame`.
+  bool KeyAt(int frame) const;
   // True when the track is a key object anywhere.
   bool IsKey() const { return !key.empty(); }
 };
