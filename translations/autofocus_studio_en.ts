@@ -881,10 +881,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Overlay</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Opacity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1089,6 +1085,10 @@
     </message>
     <message>
         <source>Parsed answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>raw</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1888,6 +1888,10 @@
         <source>coverage</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>short tracks (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>autofocus::TimelineView</name>
@@ -1913,6 +1917,46 @@
     </message>
     <message>
         <source>  - detection failed on this frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the whole episode (Ctrl+wheel zooms at the cursor, Shift+wheel or dragging the ruler pans)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the lanes of the tracks present at the current frame in view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All tracks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key objects only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Present now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Longer than</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which tracks get a lane (tracks shorter than %1 frames share one lane)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> frames</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2950,11 +2994,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Frame to show</source>
+        <source>Window size WxH (screenshots)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Window size WxH (screenshots)</source>
+        <source>Frame to show (auto: one where the overlays show something)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

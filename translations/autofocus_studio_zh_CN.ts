@@ -875,10 +875,6 @@
         <translation>使画面适应窗口（双击画面）</translation>
     </message>
     <message>
-        <source>Overlay</source>
-        <translation>叠加层</translation>
-    </message>
-    <message>
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
@@ -1084,6 +1080,10 @@
     <message>
         <source>Parsed answer</source>
         <translation>解析后的回答</translation>
+    </message>
+    <message>
+        <source>raw</source>
+        <translation>原始数据</translation>
     </message>
 </context>
 <context>
@@ -1881,6 +1881,10 @@
         <source>coverage</source>
         <translation>覆盖率</translation>
     </message>
+    <message>
+        <source>short tracks (%1)</source>
+        <translation>短轨迹（%1）</translation>
+    </message>
 </context>
 <context>
     <name>autofocus::TimelineView</name>
@@ -1907,6 +1911,46 @@
     <message>
         <source>  - detection failed on this frame</source>
         <translation>  - 此帧检测失败</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应</translation>
+    </message>
+    <message>
+        <source>Show the whole episode (Ctrl+wheel zooms at the cursor, Shift+wheel or dragging the ruler pans)</source>
+        <translation>显示整个片段（Ctrl+滚轮在光标处缩放，Shift+滚轮或拖动标尺平移）</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>跟随</translation>
+    </message>
+    <message>
+        <source>Keep the lanes of the tracks present at the current frame in view</source>
+        <translation>让当前帧中出现的轨迹所在的泳道保持可见</translation>
+    </message>
+    <message>
+        <source>All tracks</source>
+        <translation>全部轨迹</translation>
+    </message>
+    <message>
+        <source>Key objects only</source>
+        <translation>仅关键对象</translation>
+    </message>
+    <message>
+        <source>Present now</source>
+        <translation>当前帧出现</translation>
+    </message>
+    <message>
+        <source>Longer than</source>
+        <translation>长于</translation>
+    </message>
+    <message>
+        <source>Which tracks get a lane (tracks shorter than %1 frames share one lane)</source>
+        <translation>哪些轨迹占一条泳道（短于 %1 帧的轨迹共用一条泳道）</translation>
+    </message>
+    <message>
+        <source> frames</source>
+        <translation> 帧</translation>
     </message>
 </context>
 <context>
@@ -2942,12 +2986,12 @@
         <translation>要显示的片段</translation>
     </message>
     <message>
-        <source>Frame to show</source>
-        <translation>要显示的帧</translation>
-    </message>
-    <message>
         <source>Window size WxH (screenshots)</source>
         <translation>窗口尺寸 宽x高（截图）</translation>
+    </message>
+    <message>
+        <source>Frame to show (auto: one where the overlays show something)</source>
+        <translation>要显示的帧（auto：选择叠加层有内容的帧）</translation>
     </message>
 </context>
 </TS>

@@ -671,4 +671,16 @@ ZH = {
     "Compare…": "对比…",
     "Open the attention compare view on the checked policies": "在勾选的策略上打开注意力对比视图",
     "Compare attention": "对比注意力",
+    # Studio polish (issue 16): timeline zoom, lanes, inspector actions, screenshots.
+    "short tracks (%1)": "短轨迹（%1）",
+    "Show the whole episode (Ctrl+wheel zooms at the cursor, Shift+wheel or dragging the ruler pans)": "显示整个片段（Ctrl+滚轮在光标处缩放，Shift+滚轮或拖动标尺平移）",
+    "Follow": "跟随",
+    "Keep the lanes of the tracks present at the current frame in view": "让当前帧中出现的轨迹所在的泳道保持可见",
+    "All tracks": "全部轨迹",
+    "Key objects only": "仅关键对象",
+    "Present now": "当前帧出现",
+    "Longer than": "长于",
+    "Which tracks get a lane (tracks shorter than %1 frames share one lane)": "哪些轨迹占一条泳道（短于 %1 帧的轨迹共用一条泳道）",
+    "raw": "原始数据",
+    "Frame to show (auto: one where the overlays show something)": "要显示的帧（auto：选择叠加层有内容的帧）",
 }

@@ -87,6 +87,8 @@ void CurationController::SyncDocument(const CurationState& s, const EditEffect& 
     for (int i = 0; i < segs; ++i) {
       const CurationSegment& seg = s.segments[static_cast<size_t>(i)];
       const StudioSegment& ds = doc_->episode()->segments[static_cast<size_t>(i)];
+      // Membership first: merges, splits and deleted boxes change it without a reopen.
+      doc_->SetSegmentIds(i, seg.ids);
       if (everything && ds.key_ids == seg.key_ids && ds.decided_by == seg.DecidedBy()) continue;
       doc_->SetSegmentKeyIds(i, seg.key_ids, seg.DecidedBy());
     }

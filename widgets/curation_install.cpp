@@ -160,7 +160,8 @@ CurationUi InstallCuration(MainWindow* w) {
   QDockWidget* history_dock = Dock(w, "dock_history", QObject::tr("History"), history, Qt::RightDockWidgetArea);
   w->tabifyDockWidget(objects, history_dock);
   objects->raise();
-  QDockWidget* runs = Dock(w, "dock_runs", QObject::tr("Runs"), ui.runs, Qt::LeftDockWidgetArea);
+  QDockWidget* runs = Dock(w, "dock_runs", QObject::tr("Runs"), ScrollableDockContent(ui.runs),
+                           Qt::LeftDockWidgetArea);
   QDockWidget* log = Dock(w, "dock_log", QObject::tr("Log"), MakeLogPanel(ui.log, w), Qt::BottomDockWidgetArea);
   if (auto* episodes = w->findChild<QDockWidget*>("dock_episodes")) w->tabifyDockWidget(episodes, runs);
   if (auto* timeline = w->findChild<QDockWidget*>("dock_timeline")) w->tabifyDockWidget(timeline, log);

@@ -31,8 +31,15 @@ CurationPanel::CurationPanel(StudioDocument* doc, CurationController* curation, 
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   table_->verticalHeader()->setVisible(false);
-  table_->horizontalHeader()->setStretchLastSection(true);
+  // Columns sized to their contents and the label taking the rest, so the table fits the side
+  // dock without a horizontal scroll bar.
+  QHeaderView* header = table_->horizontalHeader();
+  header->setMinimumSectionSize(24);
+  for (int c = 0; c < CurationObjectModel::kColumnCount; ++c)
+    header->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+  header->setSectionResizeMode(CurationObjectModel::kLabel, QHeaderView::Stretch);
   table_->setAlternatingRowColors(true);
+  table_->setWordWrap(false);
   auto* bar = new QToolBar(this);
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   AddAction("action_toggle_key", tr("Toggle Key"), Qt::Key_K, tr("Make the selected objects key / pruned for this sub-sequence"));

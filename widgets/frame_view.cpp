@@ -121,6 +121,35 @@ const QImage& FrameCanvas::HeatmapImage() {
   return heatmap_;
 }
 
+bool FrameCanvas::OverlayHasContent() {
+  const StudioEpisode* ep = doc_->episode();
+  const int t = doc_->currentFrame();
+  if (!ep) return false;
+  switch (overlay_) {
+    case FrameOverlay::kSaliency: {
+      const QImage& heat = HeatmapImage();
+      for (int y = 0; y < heat.height(); ++y) {
+        for (int x = 0; x < heat.width(); ++x) {
+          if (qAlpha(heat.pixel(x, y)) > 0) return true;
+        }
+      }
+      return false;
+    }
+    case FrameOverlay::kGroundTruth:
+      if (!ep->ground_truth || t >= static_cast<int>(ep->ground_truth->frames.size())) return false;
+      for (const auto& obj : ep->ground_truth->frames[static_cast<size_t>(t)].objects) {
+        if (obj.relevant) return true;
+      }
+      return false;
+    case FrameOverlay::kGaze:
+      return t < static_cast<int>(ep->episode.gaze.size()) &&
+             !ep->episode.gaze[static_cast<size_t>(t)].empty();
+    case FrameOverlay::kNone:
+      break;
+  }
+  return false;
+}
+
 QSize FrameCanvas::ImageSize() {
   if (const StudioEpisode* ep = doc_->episode()) {
     if (ep->episode.width > 0) return {ep->episode.width, ep->episode.height};
@@ -529,7 +558,6 @@ FrameView::FrameView(StudioDocument* doc, QWidget* parent) : QWidget(parent), do
   auto* fit = new QToolButton(bar);
   fit->setText(tr("Fit"));
   fit->setToolTip(tr("Fit the frame to the window (double-click the frame)"));
-  bl->addWidget(new QLabel(tr("Overlay"), bar));
   bl->addWidget(left_overlay_);
   bl->addWidget(split_button_);
   bl->addWidget(right_overlay_);
@@ -540,8 +568,19 @@ FrameView::FrameView(StudioDocument* doc, QWidget* parent) : QWidget(parent), do
   bl->addWidget(new QLabel(tr("Threshold"), bar));
   bl->addWidget(threshold_);
   bl->addWidget(boxes_);
-  bl->addStretch(1);
+  bl->addStretch(0);
   bl->addWidget(fit);
+  // The combos may shrink below their texts (down to three characters, then elided), so the
+  // toolbar fits the centre of a 1366-pixel window next to the side docks; with room they
+  // grow back to their full width.
+  for (QComboBox* c : {left_overlay_, right_overlay_, colormap_, boxes_}) {
+    const int natural = c->sizeHint().width();
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(3);
+    c->setMaximumWidth(natural);
+    c->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  }
+  for (QSlider* sl : {opacity_, threshold_}) sl->setMinimumWidth(48);
 
   splitter_ = new QSplitter(Qt::Horizontal, this);
   left_ = new FrameCanvas(doc_, transform_, &style_, splitter_);

@@ -83,6 +83,9 @@ class FrameCanvas : public QWidget {
   const QImage& HeatmapImage();
   // The frame image of the current frame (cached).
   const QImage& FrameImage();
+  // True when the overlay draws something on the current frame: a heatmap pixel above the
+  // threshold, a relevant ground-truth object or a gaze point (false for kNone).
+  bool OverlayHasContent();
   // Image point under a widget point.
   QPointF ToImage(QPointF widget_point) const;
 

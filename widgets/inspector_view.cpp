@@ -1,14 +1,15 @@
 #include "widgets/inspector_view.h"
 
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPainter>
+#include <QScrollBar>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 #include "widgets/studio_document.h"
 #include "widgets/studio_style.h"
@@ -28,7 +29,9 @@ QString JoinStrings(const Json& arr) {
 }
 
 QString Row(const QString& key, const QString& value) {
-  return QStringLiteral("<tr><td style='color:#9aa3ad;padding-right:12px'>%1</td><td>%2</td></tr>").arg(key, value);
+  return QStringLiteral(
+             "<tr><td valign=top style='color:#9aa3ad;padding-right:12px'>%1</td><td>%2</td></tr>")
+      .arg(key, value);
 }
 
 }  // namespace
@@ -46,10 +49,24 @@ InspectorView::InspectorView(StudioDocument* doc, QWidget* parent) : QWidget(par
   image_ = new QLabel(this);
   image_->setObjectName("inspectorImage");
   image_->setAlignment(Qt::AlignCenter);
-  image_->setMinimumHeight(120);
+  // The picture takes a share of the dock's height (70-220 px) rather than setting its minimum,
+  // so the inspector and the objects dock fit above the timeline at 1366x768.
+  image_->setMinimumHeight(70);
+  image_->setMaximumHeight(220);
+  image_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Ignored);
   text_ = new QTextBrowser(this);
   text_->setObjectName("inspectorText");
   text_->setOpenExternalLinks(false);
+  text_->setOpenLinks(false);
+  // Hashes and cache keys have no spaces: break them anywhere rather than scroll sideways.
+  text_->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+  connect(text_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+    if (url.fragment() != QLatin1String("raw")) return;
+    raw_open_ = !raw_open_;
+    const int scroll = text_->verticalScrollBar()->value();
+    Refresh();
+    text_->verticalScrollBar()->setValue(scroll);
+  });
 
   auto* top = new QHBoxLayout;
   top->addWidget(header_, 1);
@@ -57,8 +74,8 @@ InspectorView::InspectorView(StudioDocument* doc, QWidget* parent) : QWidget(par
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
   layout->addLayout(top);
-  layout->addWidget(image_);
-  layout->addWidget(text_, 1);
+  layout->addWidget(image_, 1);
+  layout->addWidget(text_, 3);
 
   connect(doc_, &StudioDocument::episodeChanged, this, [this] {
     shown_segment_ = -2;
@@ -92,6 +109,30 @@ void InspectorView::RefreshIfSegmentChanged() {
   }
   iteration_->setVisible(iteration_->count() > 1);
   Refresh();
+}
+
+QString InspectorView::FormatValue(double v) {
+  if (!std::isfinite(v)) return QString::number(v);
+  if (v == 0) return QStringLiteral("0");
+  const int exponent = static_cast<int>(std::floor(std::log10(std::abs(v))));
+  if (exponent < -4 || exponent >= 6) return QString::number(v, 'e', 2);
+  // Fixed notation with as many decimals as 3 significant digits need (none from 100 up).
+  return QString::number(v, 'f', std::max(0, 2 - exponent));
+}
+
+QString InspectorView::ActionHtml(const Json& action, const std::vector<std::string>& names) {
+  if (!action.is_array() || action.empty()) return QStringLiteral("—");
+  QString out = QStringLiteral("<table cellspacing=0 cellpadding=1>");
+  for (size_t i = 0; i < action.size(); ++i) {
+    const QString name = i < names.size() ? Esc(names[i]) : QStringLiteral("a%1").arg(i);
+    const QString value =
+        action[i].is_number() ? FormatValue(action[i].get<double>()) : Esc(action[i].dump());
+    out +=
+        QStringLiteral(
+            "<tr><td style='padding-right:10px'>%1</td><td align=right><code>%2</code></td></tr>")
+            .arg(name, value);
+  }
+  return out + QStringLiteral("</table>");
 }
 
 QString InspectorView::PromptHtml(const Json& request) {
@@ -162,7 +203,7 @@ void InspectorView::Refresh() {
       p.drawText(QPointF(b[0].get<double>() + 2, b[1].get<double>() - 2), QStringLiteral("#%1").arg(id));
     }
     p.end();
-    const int h = std::max(120, std::min(220, image_->height()));
+    const int h = std::clamp(image_->height(), 70, 220);
     image_->setPixmap(QPixmap::fromImage(frame.scaledToHeight(h, Qt::SmoothTransformation)));
   } else {
     image_->setText(tr("(frame %1 not readable)").arg(seg.start));
@@ -206,7 +247,17 @@ void InspectorView::Refresh() {
   html += QStringLiteral("<table>");
   html += Row(tr("pruned"), pruned.isEmpty() ? QStringLiteral("—") : pruned.join(QStringLiteral(", ")));
   html += Row(tr("decided by"), person ? tr("<b style='color:#f0be3c'>person</b>") : tr("model"));
-  html += Row(tr("expert action"), Esc(sj.value("action", Json::array()).dump()));
+  const Json action = sj.value("action", Json::array());
+  std::vector<std::string> names;
+  if (const ProjectStore* store = doc_->store()) names = store->info().action_spec.Names();
+  QString action_html = ActionHtml(action, names);
+  // The stored vector stays one click away, at full precision.
+  action_html += QStringLiteral("<a href='#raw'>%1 %2</a>")
+                     .arg(raw_open_ ? QStringLiteral("▾") : QStringLiteral("▸"), tr("raw"));
+  if (raw_open_)
+    action_html +=
+        QStringLiteral("<pre style='white-space:pre-wrap'>%1</pre>").arg(Esc(action.dump()));
+  html += Row(tr("expert action"), action_html);
   html += Row(tr("action description"), Esc(sj.value("action_description", "")));
   html += Row(tr("missing categories"), Esc(JoinStrings(sj.value("missing_categories", Json::array()))));
   html += Row(tr("vocabulary added"), Esc(JoinStrings(sj.value("vocabulary_added", Json::array()))));

@@ -2,6 +2,8 @@
 
 #include <QString>
 #include <QWidget>
+#include <string>
+#include <vector>
 
 #include "core/base/json_io.h"
 
@@ -30,6 +32,12 @@ class InspectorView : public QWidget {
   // HTML of a prompt: the text parts of an OpenAI-style "messages" request (images as their
   // hashes), else the request pretty-printed.
   static QString PromptHtml(const Json& request);
+  // `value` with 3 significant digits ("0.185", "-1.50", "12.3", "0"; very small or large
+  // values in exponent form).
+  static QString FormatValue(double value);
+  // HTML table of an action vector as `name value` rows (names from the project's action spec,
+  // "a0", "a1"... beyond it), values right-aligned with FormatValue().
+  static QString ActionHtml(const Json& action, const std::vector<std::string>& names);
 
  private:
   void Refresh();
@@ -40,6 +48,7 @@ class InspectorView : public QWidget {
   QLabel* image_ = nullptr;
   QComboBox* iteration_ = nullptr;
   QTextBrowser* text_ = nullptr;
+  bool raw_open_ = false;  // the "raw" section of the expert action is expanded
   int shown_segment_ = -2;
   QString shown_episode_;
 };

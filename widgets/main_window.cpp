@@ -1,8 +1,5 @@
 #include "widgets/main_window.h"
 
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -21,12 +18,16 @@
 #include <QMenuBar>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QShowEvent>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 #include "core/base/error.h"
 #include "widgets/curation_install.h"
@@ -56,6 +57,16 @@ QString AskNewDirectory(QWidget* parent, const QString& title, const QString& su
 }
 
 }  // namespace
+
+QWidget* ScrollableDockContent(QWidget* content) {
+  auto* scroll = new QScrollArea;
+  scroll->setObjectName(content->objectName() + QStringLiteral("Scroll"));
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+  scroll->setWidget(content);
+  return scroll;
+}
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setObjectName("mainWindow");
@@ -127,7 +138,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   MakeDock("dock_episodes", tr("Episodes"), episodes, Qt::LeftDockWidgetArea);
   MakeDock("dock_timeline", tr("Timeline"), timeline_, Qt::BottomDockWidgetArea);
   QDockWidget* inspector_dock = MakeDock("dock_inspector", tr("Inspector"), inspector_, Qt::RightDockWidgetArea);
-  QDockWidget* saliency_dock = MakeDock("dock_saliency", tr("Saliency"), saliency_, Qt::RightDockWidgetArea);
+  QDockWidget* saliency_dock = MakeDock("dock_saliency", tr("Saliency"),
+                                        ScrollableDockContent(saliency_), Qt::RightDockWidgetArea);
   tabifyDockWidget(inspector_dock, saliency_dock);
   inspector_dock->raise();
 
@@ -233,7 +245,7 @@ void MainWindow::BuildMenus() {
   zoom_out->setObjectName("action_zoom_out");
   zoom_out->setShortcut(QKeySequence::ZoomOut);
   view_menu_->addSeparator();
-  QAction* reset = view_menu_->addAction(tr("&Reset Layout"), this, [this] { restoreState(default_state_); });
+  QAction* reset = view_menu_->addAction(tr("&Reset Layout"), this, &MainWindow::ResetLayout);
   reset->setObjectName("action_reset_layout");
 
   playback_menu_ = menuBar()->addMenu(tr("&Playback"));
@@ -284,11 +296,34 @@ void MainWindow::showEvent(QShowEvent* event) {
   if (shown_once_) return;
   shown_once_ = true;
   // Default proportions, applied once the window has its real size (a restored layout wins).
-  if (!layout_restored_ || QSettings().value("main_window/state").toByteArray().isEmpty()) {
-    resizeDocks({findChild<QDockWidget*>("dock_episodes"), findChild<QDockWidget*>("dock_inspector")},
-                {width() * 22 / 100, width() * 27 / 100}, Qt::Horizontal);
-    resizeDocks({findChild<QDockWidget*>("dock_timeline")}, {height() * 34 / 100}, Qt::Vertical);
+  if (!layout_restored_ || QSettings().value("main_window/state").toByteArray().isEmpty())
+    ApplyDefaultSizes();
+}
+
+void MainWindow::ApplyDefaultSizes() {
+  auto dock = [this](const char* name) {
+    return findChild<QDockWidget*>(QString::fromLatin1(name));
+  };
+  QDockWidget* episodes = dock("dock_episodes");
+  QDockWidget* inspector = dock("dock_inspector");
+  QDockWidget* objects = dock("dock_objects");
+  QDockWidget* timeline = dock("dock_timeline");
+  // The side docks get what their tables need (and the frame the rest); the timeline a third of
+  // the height, so a few lanes and the action plot are readable at 1366x768.
+  const int side = std::clamp(width() * 26 / 100, 330, 520);
+  if (episodes && inspector)
+    resizeDocks({episodes, inspector}, {std::clamp(width() * 20 / 100, 260, 420), side},
+                Qt::Horizontal);
+  if (timeline) resizeDocks({timeline}, {height() * 34 / 100}, Qt::Vertical);
+  if (inspector && objects) {
+    const int right = height() * 60 / 100;
+    resizeDocks({inspector, objects}, {right * 58 / 100, right * 42 / 100}, Qt::Vertical);
   }
+}
+
+void MainWindow::ResetLayout() {
+  restoreState(default_state_);
+  ApplyDefaultSizes();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -27,6 +27,10 @@ class StudioDocument;
 class StudioJob;
 class TimelineView;
 
+// `content` in a frameless scroll area sized to fill the dock, so a tall form scrolls instead of
+// setting the dock's (and so the window's) minimum height.
+QWidget* ScrollableDockContent(QWidget* content);
+
 // The studio's main window: the document, the frame view in the centre and dockable views
 // (Episodes, Timeline, Inspector, Saliency) whose layout and geometry are remembered in
 // QSettings. Other panels (runs, history, ...) dock in through AddDock(). Every frequent
@@ -65,8 +69,12 @@ class MainWindow : public QMainWindow {
   void AddDock(QDockWidget* dock, Qt::DockWidgetArea area);
   // Every QAction of the window with an objectName (for the shortcuts help dialog).
   QList<QAction*> allActions() const;
-  // Restores the saved dock layout and geometry (called once at start-up by main()).
+  // Restores the saved dock layout and geometry (called once at start-up by main()); without a
+  // saved layout the default one applies at first show.
   void RestoreLayout();
+  // The default layout (View > Reset Layout): the docks where they were built, the timeline a
+  // third of the height, the side docks wide enough for their columns.
+  void ResetLayout();
   // Runs a background job with progress in the status bar and a cancel button.
   void RunJob(StudioJob* job);
   // The running status-bar job, or nullptr.
@@ -90,6 +98,8 @@ class MainWindow : public QMainWindow {
   void StepEpisode(int delta);
   void UpdateTitle();
   void SaveLayout();
+  // Sizes the docks for the current window size (the proportions of the default layout).
+  void ApplyDefaultSizes();
 
   StudioDocument* doc_ = nullptr;
   PlaybackController* playback_ = nullptr;
@@ -114,7 +124,7 @@ class MainWindow : public QMainWindow {
   QPushButton* job_cancel_ = nullptr;
   QLabel* job_label_ = nullptr;
   QPointer<StudioJob> job_;
-  QByteArray default_state_;
+  QByteArray default_state_;  // dock placement as built (before any saved layout)
   bool layout_restored_ = false;
   bool shown_once_ = false;
 };

@@ -1,6 +1,7 @@
 #include "widgets/studio_document.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/base/error.h"
 #include "core/exchange/exchange_cache.h"
@@ -293,7 +294,39 @@ void StudioDocument::SetTrackedDetections(int first, const std::vector<std::vect
   for (int t = std::max(0, first); t <= last; ++t) {
     episode_->tracked[static_cast<size_t>(t)] = frames[static_cast<size_t>(t - first)];
   }
+  // Merges and splits change which tracks exist; the inspector and the lanes read this list.
+  RebuildTracks();
   NotifyAnnotationsChanged(first, last);
+}
+
+void StudioDocument::RebuildTracks() {
+  std::map<int, StudioTrack> by_id;
+  for (int t = 0; t < frameCount(); ++t) {
+    for (const auto& d : episode_->tracked[static_cast<size_t>(t)]) {
+      if (d.id < 0) continue;
+      StudioTrack& track = by_id[d.id];
+      if (track.id < 0) {
+        track.id = d.id;
+        track.label = d.label;
+        track.first_frame = t;
+      }
+      if (track.last_frame != t || track.length == 0) ++track.length;
+      track.last_frame = t;
+    }
+  }
+  episode_->tracks.clear();
+  for (auto& [id, track] : by_id) episode_->tracks.push_back(std::move(track));
+}
+
+void StudioDocument::SetSegmentIds(int segment, std::vector<int> ids) {
+  if (!episode_ || segment < 0 || segment >= static_cast<int>(episode_->segments.size())) return;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  StudioSegment& s = episode_->segments[static_cast<size_t>(segment)];
+  if (s.ids == ids) return;
+  s.ids = ids;
+  s.json["ids"] = ids;
+  NotifyAnnotationsChanged(s.start, std::min(s.end, frameCount() - 1));
 }
 
 void StudioDocument::SetSegmentKeyIds(int segment, std::vector<int> key_ids, const std::string& decided_by) {

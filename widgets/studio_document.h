@@ -132,6 +132,9 @@ class StudioDocument : public QObject {
   // Sets the key IDs of sub-sequence `segment` and recomputes its key boxes from the tracked
   // detections; `decided_by` is "person" for edits, "model" when an undo restores the model's.
   void SetSegmentKeyIds(int segment, std::vector<int> key_ids, const std::string& decided_by);
+  // Sets the track IDs active over sub-sequence `segment` (its membership, after a merge, split or
+  // deleted box); its key IDs are set separately with SetSegmentKeyIds().
+  void SetSegmentIds(int segment, std::vector<int> ids);
   // Says that annotations of frames first..last changed in place (views refresh; the derived
   // saliency input is rebuilt for that range).
   void NotifyAnnotationsChanged(int first, int last);
@@ -189,6 +192,8 @@ class StudioDocument : public QObject {
   void ScheduleFlush();
   void RebuildKeyRects(int first, int last);
   void UpdateSegmentFromFrame();
+  // Recomputes episode_->tracks (first/last frame, length) from the tracked detections.
+  void RebuildTracks();
 
   std::unique_ptr<ProjectStore> store_;
   std::unique_ptr<StudioEpisode> episode_;

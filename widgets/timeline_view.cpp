@@ -1,23 +1,23 @@
 #include "widgets/timeline_view.h"
 
-#include <algorithm>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 
-#include "widgets/qcustomplot_include.h"
-
 #include "widgets/colormap.h"
+#include "widgets/qcustomplot_include.h"
 #include "widgets/studio_document.h"
 #include "widgets/studio_style.h"
 
@@ -188,84 +188,141 @@ void PlaybackController::Tick() {
 }
 
 // ---------------------------------------------------------------------------------------------
-TimelineLanes::TimelineLanes(StudioDocument* doc, PlaybackController* playback, QWidget* parent)
-    : QWidget(parent), doc_(doc), playback_(playback) {
+TimelineLanes::TimelineLanes(StudioDocument* doc, PlaybackController* playback, TimelineAxis* axis,
+                             QWidget* parent)
+    : QWidget(parent), doc_(doc), playback_(playback), axis_(axis) {
   setMouseTracking(false);
-  setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-  connect(doc_, &StudioDocument::episodeChanged, this, &TimelineLanes::Rebuild);
+  setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+  lane_bar_ = new QScrollBar(Qt::Vertical, this);
+  lane_bar_->setObjectName("laneScrollBar");
+  connect(lane_bar_, &QScrollBar::valueChanged, this, [this](int v) {
+    if (v == top_lane_) return;
+    top_lane_ = v;
+    update();
+  });
+  // The episode itself arrives through TimelineView (axis first, then the lanes).
   connect(doc_, &StudioDocument::annotationsChanged, this, &TimelineLanes::Rebuild);
-  connect(doc_, &StudioDocument::currentFrameChanged, this, qOverload<>(&QWidget::update));
+  connect(doc_, &StudioDocument::currentFrameChanged, this, [this] {
+    if (options_.filter == LaneFilter::kPresentNow) {
+      Reselect();
+    } else if (follow_) {
+      FollowPlayhead();
+    }
+    update();
+  });
   connect(doc_, &StudioDocument::selectionChanged, this, qOverload<>(&QWidget::update));
   connect(doc_, &StudioDocument::flagsChanged, this, qOverload<>(&QWidget::update));
   connect(doc_, &StudioDocument::saliencyParametersChanged, this, qOverload<>(&QWidget::update));
   connect(playback_, &PlaybackController::stateChanged, this, qOverload<>(&QWidget::update));
+  connect(axis_, &TimelineAxis::rangeChanged, this, qOverload<>(&QWidget::update));
+  connect(axis_, &TimelineAxis::selectionChanged, this, qOverload<>(&QWidget::update));
+  UpdateScrollBar();
 }
 
 void TimelineLanes::Rebuild() {
-  lanes_.clear();
   const StudioEpisode* ep = doc_->episode();
-  if (ep) {
-    std::map<int, Lane> by_id;
-    auto add_run = [](std::vector<std::pair<int, int>>& runs, int t) {
-      if (!runs.empty() && runs.back().second == t - 1) {
-        runs.back().second = t;
-      } else {
-        runs.emplace_back(t, t);
-      }
-    };
-    for (int t = 0; t < ep->num_frames(); ++t) {
-      for (const auto& d : ep->tracked[static_cast<size_t>(t)]) {
-        if (d.id < 0) continue;
-        Lane& l = by_id[d.id];
-        if (l.id < 0) {
-          l.id = d.id;
-          l.label = QString::fromStdString(d.label);
-        }
-        if (l.present.empty() || l.present.back().second != t) add_run(l.present, t);
-      }
-      for (const auto& d : ep->key_boxes[static_cast<size_t>(t)]) {
-        if (d.id < 0) continue;
-        Lane& l = by_id[d.id];
-        if (l.id < 0) {
-          l.id = d.id;
-          l.label = QString::fromStdString(d.label);
-        }
-        if (l.key.empty() || l.key.back().second != t) add_run(l.key, t);
-      }
-    }
-    for (auto& [id, lane] : by_id) lanes_.push_back(std::move(lane));
-    // Key objects first (they are what the user reviews), then by first appearance.
-    std::stable_sort(lanes_.begin(), lanes_.end(), [](const Lane& a, const Lane& b) {
-      if (a.key.empty() != b.key.empty()) return !a.key.empty();
-      const int fa = a.present.empty() ? 0 : a.present.front().first;
-      const int fb = b.present.empty() ? 0 : b.present.front().first;
-      return fa < fb;
-    });
-  }
-  // Every lane stays readable; the scroll area scrolls when there are many tracks.
-  setMinimumHeight(LaneTop(static_cast<int>(lanes_.size())) + 4);
+  all_lanes_ = ep ? BuildTrackLanes(*ep) : std::vector<TrackLane>{};
+  Reselect();
+}
+
+void TimelineLanes::Reselect() {
+  lanes_ = SelectLanes(all_lanes_, options_, doc_->currentFrame());
+  UpdateScrollBar();
+  if (follow_) FollowPlayhead();
   updateGeometry();
   update();
 }
 
-QSize TimelineLanes::sizeHint() const {
-  return {800, LaneTop(static_cast<int>(lanes_.size())) + 4};
+void TimelineLanes::SetLaneOptions(const LaneOptions& options) {
+  options_ = options;
+  Reselect();
 }
 
-QSize TimelineLanes::minimumSizeHint() const { return {300, kRuler + kSegments + kCoverage + 20}; }
+void TimelineLanes::SetFollowPlayhead(bool follow) {
+  follow_ = follow;
+  if (follow_) FollowPlayhead();
+}
 
-int TimelineLanes::LaneTop(int lane) const { return kRuler + kSegments + kCoverage + 6 + lane * kLaneH; }
+int TimelineLanes::visibleLaneCount() const {
+  return std::max(0, (height() - kHeader) / kLaneH);
+}
+
+void TimelineLanes::ScrollToLane(int index) {
+  const int max_top = std::max(0, static_cast<int>(lanes_.size()) - visibleLaneCount());
+  top_lane_ = std::clamp(index, 0, max_top);
+  lane_bar_->blockSignals(true);
+  lane_bar_->setValue(top_lane_);
+  lane_bar_->blockSignals(false);
+  update();
+}
+
+void TimelineLanes::FollowPlayhead() {
+  const int t = doc_->currentFrame();
+  int first = -1, last = -1, key = -1;
+  for (int i = 0; i < static_cast<int>(lanes_.size()); ++i) {
+    const TrackLane& lane = lanes_[static_cast<size_t>(i)];
+    if (!lane.PresentAt(t)) continue;
+    if (first < 0) first = i;
+    last = i;
+    if (key < 0 && lane.KeyAt(t)) key = i;
+  }
+  if (first < 0) return;
+  const int visible = std::max(1, visibleLaneCount());
+  if (first >= top_lane_ && last < top_lane_ + visible) return;
+  if (last - first + 1 <= visible) {
+    // All present lanes fit: the least scrolling that shows them.
+    ScrollToLane(first < top_lane_ ? first : last - visible + 1);
+    return;
+  }
+  // Too many to show: a key object at this frame matters most, else the first present track.
+  const int anchor = key >= 0 ? key : first;
+  if (anchor < top_lane_ || anchor >= top_lane_ + visible) ScrollToLane(anchor);
+}
+
+void TimelineLanes::UpdateScrollBar() {
+  const int visible = visibleLaneCount();
+  const int max_top = std::max(0, static_cast<int>(lanes_.size()) - visible);
+  lane_bar_->setGeometry(width() - kRightMargin + 1, kHeader, kRightMargin - 2,
+                         std::max(0, height() - kHeader));
+  lane_bar_->blockSignals(true);
+  lane_bar_->setRange(0, max_top);
+  lane_bar_->setPageStep(std::max(1, visible));
+  top_lane_ = std::clamp(top_lane_, 0, max_top);
+  lane_bar_->setValue(top_lane_);
+  lane_bar_->blockSignals(false);
+  lane_bar_->setVisible(max_top > 0);
+}
+
+void TimelineLanes::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  UpdateScrollBar();
+  if (follow_) FollowPlayhead();
+}
+
+QSize TimelineLanes::sizeHint() const {
+  return {800, kHeader + std::min<int>(8, static_cast<int>(lanes_.size())) * kLaneH + 4};
+}
+
+QSize TimelineLanes::minimumSizeHint() const {
+  return {300, kHeader + 2 * kLaneH};
+}
+
+int TimelineLanes::LaneTop(int index) const {
+  return kHeader + (index - top_lane_) * kLaneH;
+}
+
+double TimelineLanes::AxisWidth() const {
+  return std::max(1, width() - kGutter - kRightMargin);
+}
 
 double TimelineLanes::XOf(double frame) const {
-  const int n = std::max(1, doc_->frameCount());
-  const double w = std::max(1, width() - kGutter - kRightMargin);
-  return kGutter + frame * w / n;
+  return axis_->ToPixel(frame, kGutter, AxisWidth());
 }
 
 int TimelineLanes::FrameAt(double x) const {
   const int n = std::max(1, doc_->frameCount());
-  const double w = std::max(1, width() - kGutter - kRightMargin);
-  return std::clamp(static_cast<int>(std::floor((x - kGutter) * n / w)), 0, n - 1);
+  return std::clamp(static_cast<int>(std::floor(axis_->ToFrame(x, kGutter, AxisWidth()))), 0,
+                    n - 1);
 }
 
 void TimelineLanes::paintEvent(QPaintEvent*) {
@@ -279,40 +336,82 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
     return;
   }
   const int n = ep->num_frames();
-  const double fw = (XOf(n) - XOf(0)) / n;  // one frame's width
+  const double fw = AxisWidth() / axis_->span();  // one frame's width
   const QColor grid = pal.color(QPalette::Window).lighter(125);
   const QColor text = pal.color(QPalette::Text);
+  // Only whole frames that touch the view are drawn; the axis area is clipped so bars that
+  // start before the view do not run over the labels.
+  const int t0 = std::max(0, static_cast<int>(std::floor(axis_->start())));
+  const int t1 = std::min(n, static_cast<int>(std::ceil(axis_->end())));
+  const QRectF axis_area(kGutter, 0, AxisWidth(), height());
+  const QRectF lanes_area(0, kHeader, width() - kRightMargin, std::max(0, height() - kHeader));
+  auto visible = [&](int a, int b) { return b >= t0 && a < t1; };  // inclusive frame run a..b
 
-  // Loop range.
+  QFont small = font();
+  small.setPointSizeF(small.pointSizeF() * 0.85);
+  p.setFont(small);
+  p.setPen(text);
+  p.drawText(QRectF(4, 0, kGutter - 8, kRuler), Qt::AlignVCenter | Qt::AlignLeft, tr("frame"));
+  p.drawText(QRectF(4, kRuler, kGutter - 8, kSegments), Qt::AlignVCenter | Qt::AlignLeft,
+             tr("sub-sequences"));
+  const int cov_top = kRuler + kSegments + 1;
+  p.drawText(QRectF(4, cov_top - 1, kGutter - 8, kCoverage + 2), Qt::AlignVCenter | Qt::AlignLeft,
+             tr("coverage"));
+
+  // Track lane labels (clipped to the lanes area).
+  p.save();
+  p.setClipRect(lanes_area);
+  const int last_lane =
+      std::min<int>(static_cast<int>(lanes_.size()), top_lane_ + visibleLaneCount() + 1);
+  for (int i = top_lane_; i < last_lane; ++i) {
+    const TrackLane& l = lanes_[static_cast<size_t>(i)];
+    const int top = LaneTop(i);
+    const bool selected = l.id >= 0 && l.id == doc_->selectedTrack();
+    if (selected) p.fillRect(QRectF(0, top, width(), kLaneH), QColor(255, 255, 255, 22));
+    const QColor c = l.id >= 0 ? StudioStyle::TrackColor(l.id) : QColor(150, 150, 150);
+    p.setPen(selected ? c.lighter(120) : text);
+    const QString label =
+        l.collapsed > 0 ? tr("short tracks (%1)").arg(l.collapsed)
+                        : QStringLiteral("%1 #%2").arg(QString::fromStdString(l.label)).arg(l.id);
+    p.drawText(QRectF(4, top, kGutter - 8, kLaneH), Qt::AlignVCenter | Qt::AlignLeft,
+               p.fontMetrics().elidedText(label, Qt::ElideRight, kGutter - 8));
+  }
+  p.restore();
+
+  p.save();
+  p.setClipRect(axis_area);
+  // Loop range and selected range.
   if (playback_->looping()) {
     p.fillRect(QRectF(XOf(playback_->loopStart()), 0, XOf(playback_->loopEnd() + 1) - XOf(playback_->loopStart()), height()),
                QColor(64, 140, 220, 35));
   }
+  if (axis_->hasSelection()) {
+    const QRectF sel(XOf(axis_->selectionFirst()), 0,
+                     XOf(axis_->selectionLast() + 1) - XOf(axis_->selectionFirst()), height());
+    p.fillRect(sel, QColor(255, 255, 255, 30));
+    p.setPen(QPen(QColor(230, 230, 230, 160), 1));
+    p.drawLine(sel.topLeft(), sel.bottomLeft());
+    p.drawLine(sel.topRight(), sel.bottomRight());
+  }
   // Ruler with ticks at a readable step.
-  p.setPen(text);
-  QFont small = font();
-  small.setPointSizeF(small.pointSizeF() * 0.85);
-  p.setFont(small);
-  const double min_px = 70;
   int step = 1;
   for (int s : {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000}) {
     step = s;
-    if (s * fw >= min_px) break;
+    if (s * fw >= 70) break;
   }
-  for (int t = 0; t < n; t += step) {
+  for (int t = (t0 / step) * step; t < t1; t += step) {
     const double x = XOf(t);
     p.setPen(grid);
     p.drawLine(QPointF(x, kRuler - 5), QPointF(x, height()));
     p.setPen(text);
     p.drawText(QPointF(x + 3, kRuler - 6), QString::number(t));
   }
-  p.drawText(QRectF(4, 0, kGutter - 8, kRuler), Qt::AlignVCenter | Qt::AlignLeft, tr("frame"));
 
   // Sub-sequences: alternating bands, boundaries, re-run and failure markers.
   const int seg_top = kRuler;
-  p.drawText(QRectF(4, seg_top, kGutter - 8, kSegments), Qt::AlignVCenter | Qt::AlignLeft, tr("sub-sequences"));
   for (size_t i = 0; i < ep->segments.size(); ++i) {
     const auto& s = ep->segments[i];
+    if (!visible(s.start, s.end)) continue;
     const QRectF r(XOf(s.start), seg_top + 2, XOf(s.end + 1) - XOf(s.start), kSegments - 4);
     QColor c = i % 2 ? QColor(90, 110, 140) : QColor(70, 88, 115);
     if (s.status != "ok") c = QColor(170, 60, 55);
@@ -323,35 +422,32 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
     }
     p.setPen(QPen(QColor(200, 210, 230, 70), 1));
     p.drawLine(QPointF(r.left(), seg_top), QPointF(r.left(), height()));
-    if (s.reruns > 0) {
-      // A small triangle per re-run iteration at the start of the sub-sequence.
-      for (int k = 0; k < s.reruns; ++k) {
-        const double x = r.left() + 5 + k * 8;
-        QPolygonF tri;
-        tri << QPointF(x - 4, seg_top + kSegments - 2) << QPointF(x + 4, seg_top + kSegments - 2) << QPointF(x, seg_top + 3);
-        p.setPen(Qt::NoPen);
-        p.setBrush(QColor(250, 200, 70));
-        p.drawPolygon(tri);
-      }
+    // A small triangle per re-run iteration at the start of the sub-sequence.
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(250, 200, 70));
+    for (int k = 0; k < s.reruns; ++k) {
+      const double x = r.left() + 5 + k * 8;
+      QPolygonF tri;
+      tri << QPointF(x - 4, seg_top + kSegments - 2) << QPointF(x + 4, seg_top + kSegments - 2)
+          << QPointF(x, seg_top + 3);
+      p.drawPolygon(tri);
     }
   }
 
   // Frames whose detection failed: a red tick each across the sub-sequence band.
   p.setPen(QPen(QColor(235, 70, 60), std::max(1.5, fw)));
   for (int f : ep->failed_frames) {
+    if (!visible(f, f)) continue;
     const double x = XOf(f) + 0.5 * fw;
     p.drawLine(QPointF(x, seg_top + 1), QPointF(x, seg_top + kSegments - 1));
   }
 
   // Saliency coverage strip (stored coverage, drawn with the inferno map), under the sub-sequences.
-  const int cov_top = kRuler + kSegments + 1;
-  p.setPen(text);
-  p.drawText(QRectF(4, cov_top - 1, kGutter - 8, kCoverage + 2), Qt::AlignVCenter | Qt::AlignLeft, tr("coverage"));
   static const Colormap kCoverageMap(Colormap::Id::kInferno);
   if (!ep->coverage.empty()) {
     double peak = 1e-9;
     for (double c : ep->coverage) peak = std::max(peak, c);
-    for (int t = 0; t < n && t < static_cast<int>(ep->coverage.size()); ++t) {
+    for (int t = t0; t < t1 && t < static_cast<int>(ep->coverage.size()); ++t) {
       p.fillRect(QRectF(XOf(t), cov_top, std::max(1.0, fw + 0.5), kCoverage),
                  QColor::fromRgb(kCoverageMap.Rgb(static_cast<float>(ep->coverage[static_cast<size_t>(t)] / peak))));
     }
@@ -360,25 +456,27 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
   }
 
   // Track lanes.
-  for (size_t i = 0; i < lanes_.size(); ++i) {
-    const Lane& l = lanes_[i];
-    const int top = LaneTop(static_cast<int>(i));
-    const bool selected = l.id == doc_->selectedTrack();
-    if (selected) p.fillRect(QRectF(0, top, width(), kLaneH), QColor(255, 255, 255, 22));
-    const QColor c = StudioStyle::TrackColor(l.id);
-    p.setPen(selected ? c.lighter(120) : text);
-    p.drawText(QRectF(4, top, kGutter - 8, kLaneH), Qt::AlignVCenter | Qt::AlignLeft,
-               QStringLiteral("#%1 %2").arg(l.id).arg(l.label));
+  p.setClipRect(axis_area.intersected(lanes_area));
+  for (int i = top_lane_; i < last_lane; ++i) {
+    const TrackLane& l = lanes_[static_cast<size_t>(i)];
+    const int top = LaneTop(i);
+    const QColor c = l.id >= 0 ? StudioStyle::TrackColor(l.id) : QColor(150, 150, 150);
     QColor dim = c;
     dim.setAlpha(80);
-    for (const auto& [a, b] : l.present) p.fillRect(QRectF(XOf(a), top + 4, XOf(b + 1) - XOf(a), kLaneH - 8), dim);
-    for (const auto& [a, b] : l.key) p.fillRect(QRectF(XOf(a), top + 2, XOf(b + 1) - XOf(a), kLaneH - 4), c);
+    for (const auto& [a, b] : l.present) {
+      if (visible(a, b)) p.fillRect(QRectF(XOf(a), top + 4, XOf(b + 1) - XOf(a), kLaneH - 8), dim);
+    }
+    for (const auto& [a, b] : l.key) {
+      if (visible(a, b)) p.fillRect(QRectF(XOf(a), top + 2, XOf(b + 1) - XOf(a), kLaneH - 4), c);
+    }
   }
+  p.setClipRect(axis_area);
 
   // Flagged frames.
   p.setPen(Qt::NoPen);
   p.setBrush(QColor(240, 150, 40));
   for (int f : doc_->flaggedFrames()) {
+    if (!visible(f, f)) continue;
     const double x = XOf(f + 0.5);
     QPolygonF flag;
     flag << QPointF(x - 4, 0) << QPointF(x + 4, 0) << QPointF(x, 6);
@@ -389,39 +487,93 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
   const double x = XOf(doc_->currentFrame()) + fw / 2;
   p.setPen(QPen(QColor(255, 80, 70), 2));
   p.drawLine(QPointF(x, 0), QPointF(x, height()));
+  p.restore();
 }
 
 void TimelineLanes::mousePressEvent(QMouseEvent* event) {
-  if (event->button() != Qt::LeftButton || !doc_->episode()) return;
-  if (event->position().x() < kGutter) {
+  if (!doc_->episode()) return;
+  const QPointF pos = event->position();
+  drag_moved_ = false;
+  if (event->button() == Qt::MiddleButton ||
+      (event->button() == Qt::LeftButton && pos.y() < kRuler && pos.x() >= kGutter)) {
+    // The ruler is the handle for panning, as in video editors; the middle button pans anywhere.
+    drag_ = Drag::kPan;
+    drag_frame_ = axis_->ToFrame(pos.x(), kGutter, AxisWidth());
+    setCursor(Qt::ClosedHandCursor);
+    return;
+  }
+  if (event->button() != Qt::LeftButton) return;
+  if (pos.x() < kGutter) {
     // Clicking a lane label selects that track.
-    const int lane = static_cast<int>((event->position().y() - LaneTop(0)) / kLaneH);
-    if (event->position().y() >= LaneTop(0) && lane >= 0 && lane < static_cast<int>(lanes_.size())) {
+    if (pos.y() < kHeader) return;
+    const int lane = top_lane_ + static_cast<int>((pos.y() - kHeader) / kLaneH);
+    if (lane >= 0 && lane < static_cast<int>(lanes_.size()) &&
+        lanes_[static_cast<size_t>(lane)].id >= 0) {
       doc_->SetSelectedTrack(lanes_[static_cast<size_t>(lane)].id);
     }
     return;
   }
-  scrubbing_ = true;
+  if (event->modifiers() & Qt::ShiftModifier) {
+    drag_ = Drag::kSelect;
+    drag_frame_ = FrameAt(pos.x());
+    return;
+  }
+  drag_ = Drag::kScrub;
   playback_->SetPlaying(false);
-  doc_->SetCurrentFrame(FrameAt(event->position().x()));
+  doc_->SetCurrentFrame(FrameAt(pos.x()));
 }
 
 void TimelineLanes::mouseMoveEvent(QMouseEvent* event) {
-  if (scrubbing_) doc_->SetCurrentFrame(FrameAt(event->position().x()));
+  const double x = event->position().x();
+  drag_moved_ = true;
+  switch (drag_) {
+    case Drag::kScrub:
+      doc_->SetCurrentFrame(FrameAt(x));
+      break;
+    case Drag::kPan:
+      // Keep the grabbed frame under the cursor.
+      axis_->PanBy(drag_frame_ - axis_->ToFrame(x, kGutter, AxisWidth()));
+      break;
+    case Drag::kSelect:
+      axis_->SetSelection(static_cast<int>(drag_frame_), FrameAt(x));
+      break;
+    case Drag::kNone:
+      break;
+  }
 }
 
-void TimelineLanes::mouseReleaseEvent(QMouseEvent*) { scrubbing_ = false; }
+void TimelineLanes::mouseReleaseEvent(QMouseEvent* event) {
+  if (drag_ == Drag::kSelect) {
+    // A Shift+click without a drag clears the selection.
+    if (!drag_moved_) {
+      axis_->ClearSelection();
+    } else {
+      axis_->SetSelection(static_cast<int>(drag_frame_), FrameAt(event->position().x()));
+    }
+  }
+  if (drag_ == Drag::kPan) unsetCursor();
+  drag_ = Drag::kNone;
+}
+
+void TimelineLanes::wheelEvent(QWheelEvent* event) {
+  if (axis_->HandleWheel(event, kGutter, AxisWidth())) return;
+  // A plain wheel scrolls the lanes, three at a notch.
+  ScrollToLane(top_lane_ - 3 * event->angleDelta().y() / 120);
+  event->accept();
+}
 
 // ---------------------------------------------------------------------------------------------
 TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QWidget* parent)
     : QWidget(parent), doc_(doc), playback_(playback) {
+  axis_ = new TimelineAxis(this);
+  replot_timer_.setSingleShot(true);
+  replot_timer_.setInterval(0);
   auto* transport = new QWidget(this);
   auto* tl = new QHBoxLayout(transport);
   tl->setContentsMargins(4, 2, 4, 2);
   tl->setSpacing(2);
   // Transport buttons share the actions (icons from the style, so they follow the theme).
-  auto button = [&](const QString& action, QStyle::StandardPixmap icon) {
-    QAction* a = playback_->action(action);
+  auto button = [&](QAction* a, QStyle::StandardPixmap icon) {
     if (icon != QStyle::SP_CustomBase) a->setIcon(style()->standardIcon(icon));
     auto* b = new QToolButton(transport);
     b->setDefaultAction(a);
@@ -430,16 +582,19 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
     tl->addWidget(b);
     return b;
   };
-  button("action_first_frame", QStyle::SP_MediaSkipBackward);
-  button("action_prev_subsequence", QStyle::SP_MediaSeekBackward);
-  button("action_step_back", QStyle::SP_ArrowLeft);
-  button("action_play_pause", QStyle::SP_MediaPlay);
-  button("action_step_forward", QStyle::SP_ArrowRight);
-  button("action_next_subsequence", QStyle::SP_MediaSeekForward);
-  button("action_last_frame", QStyle::SP_MediaSkipForward);
+  auto nav = [&](const QString& action, QStyle::StandardPixmap icon) {
+    return button(playback_->action(action), icon);
+  };
+  nav("action_first_frame", QStyle::SP_MediaSkipBackward);
+  nav("action_prev_subsequence", QStyle::SP_MediaSeekBackward);
+  nav("action_step_back", QStyle::SP_ArrowLeft);
+  nav("action_play_pause", QStyle::SP_MediaPlay);
+  nav("action_step_forward", QStyle::SP_ArrowRight);
+  nav("action_next_subsequence", QStyle::SP_MediaSeekForward);
+  nav("action_last_frame", QStyle::SP_MediaSkipForward);
   tl->addSpacing(6);
-  button("action_next_flagged", QStyle::SP_CustomBase);
-  button("action_loop", QStyle::SP_CustomBase);
+  nav("action_next_flagged", QStyle::SP_CustomBase);
+  nav("action_loop", QStyle::SP_CustomBase);
   tl->addSpacing(6);
   frame_box_ = new QSpinBox(transport);
   frame_box_->setObjectName("frameSpin");
@@ -452,35 +607,65 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
   speed_box_->setCurrentIndex(2);
   speed_box_->setToolTip(tr("Playback speed"));
   tl->addWidget(speed_box_);
+  tl->addSpacing(10);
+
+  // View controls: fit, follow, which lanes.
+  auto* fit = new QAction(tr("Fit"), this);
+  fit->setObjectName("action_timeline_fit");
+  fit->setToolTip(
+      tr("Show the whole episode (Ctrl+wheel zooms at the cursor, Shift+wheel or dragging the "
+         "ruler pans)"));
+  connect(fit, &QAction::triggered, axis_, &TimelineAxis::Fit);
+  button(fit, QStyle::SP_CustomBase);
+  auto* follow = new QAction(tr("Follow"), this);
+  follow->setObjectName("action_timeline_follow");
+  follow->setCheckable(true);
+  follow->setChecked(true);
+  follow->setToolTip(tr("Keep the lanes of the tracks present at the current frame in view"));
+  button(follow, QStyle::SP_CustomBase);
+  filter_box_ = new QComboBox(transport);
+  filter_box_->setObjectName("laneFilter");
+  filter_box_->addItem(tr("All tracks"), static_cast<int>(LaneFilter::kAll));
+  filter_box_->addItem(tr("Key objects only"), static_cast<int>(LaneFilter::kKeyOnly));
+  filter_box_->addItem(tr("Present now"), static_cast<int>(LaneFilter::kPresentNow));
+  filter_box_->addItem(tr("Longer than"), static_cast<int>(LaneFilter::kLongerThan));
+  filter_box_->setToolTip(
+      tr("Which tracks get a lane (tracks shorter than %1 frames share one lane)")
+          .arg(LaneOptions().short_length));
+  tl->addWidget(filter_box_);
+  min_length_box_ = new QSpinBox(transport);
+  min_length_box_->setObjectName("laneMinLength");
+  min_length_box_->setRange(1, 100000);
+  min_length_box_->setValue(LaneOptions().min_length);
+  min_length_box_->setSuffix(tr(" frames"));
+  min_length_box_->setEnabled(false);
+  tl->addWidget(min_length_box_);
   segment_label_ = new QLabel(transport);
   segment_label_->setObjectName("segmentLabel");
+  // A long label must not widen the dock (and so the window).
+  segment_label_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   tl->addSpacing(10);
   tl->addWidget(segment_label_, 1);
 
-  lanes_ = new TimelineLanes(doc_, playback_, this);
-  scroll_ = new QScrollArea(this);
-  scroll_->setWidget(lanes_);
-  scroll_->setWidgetResizable(true);
-  scroll_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll_->setFrameShape(QFrame::NoFrame);
-
+  lanes_ = new TimelineLanes(doc_, playback_, axis_, this);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(0);
   layout->addWidget(transport);
-  layout->addWidget(scroll_, 3);
+  layout->addWidget(lanes_, 3);
 
 #ifdef AUTOFOCUS_STUDIO_HAS_QCUSTOMPLOT
   plot_ = new QCustomPlot(this);
   plot_->setObjectName("actionPlot");
   plot_->setMinimumHeight(70);
   plot_->axisRect()->setAutoMargins(QCP::msNone);
+  // The same left gutter and right margin as the lanes: the two share the pixels of the axis.
   plot_->axisRect()->setMargins(QMargins(TimelineLanes::kGutter, 6, TimelineLanes::kRightMargin, 18));
   StyleStudioPlot(plot_, palette());
   playhead_ = new QCPItemStraightLine(plot_);
   playhead_->setPen(QPen(QColor(255, 80, 70), 2));
-  layout->addWidget(plot_, 1);
-  // Clicking or dragging on the plot scrubs like the lanes.
+  layout->addWidget(plot_, 2);
+  // Clicking or dragging on the plot scrubs like the lanes; the wheel zooms and pans the same axis.
   auto scrub = [this](QMouseEvent* e) {
     if (!(e->buttons() & Qt::LeftButton) || !doc_->episode()) return;
     playback_->SetPlaying(false);
@@ -488,20 +673,84 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
   };
   connect(plot_, &QCustomPlot::mousePress, this, scrub);
   connect(plot_, &QCustomPlot::mouseMove, this, scrub);
+  connect(plot_, &QCustomPlot::mouseWheel, this, [this](QWheelEvent* e) {
+    axis_->HandleWheel(e, TimelineLanes::kGutter, plot_->axisRect()->width());
+  });
+  connect(&replot_timer_, &QTimer::timeout, plot_, [this] { plot_->replot(); });
 #endif
+
+  // A scroll bar over the visible range, aligned with the frame axis.
+  auto* bar_row = new QHBoxLayout;
+  bar_row->setContentsMargins(TimelineLanes::kGutter, 0, TimelineLanes::kRightMargin, 0);
+  range_bar_ = new QScrollBar(Qt::Horizontal, this);
+  range_bar_->setObjectName("timelineScrollBar");
+  bar_row->addWidget(range_bar_);
+  layout->addLayout(bar_row);
 
   connect(frame_box_, qOverload<int>(&QSpinBox::valueChanged), doc_, &StudioDocument::SetCurrentFrame);
   connect(speed_box_, qOverload<int>(&QComboBox::currentIndexChanged), this,
           [this](int i) { playback_->SetSpeed(speed_box_->itemData(i).toDouble()); });
+  connect(follow, &QAction::toggled, lanes_, &TimelineLanes::SetFollowPlayhead);
+  connect(filter_box_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &TimelineView::ApplyLaneFilter);
+  connect(min_length_box_, qOverload<int>(&QSpinBox::valueChanged), this,
+          &TimelineView::ApplyLaneFilter);
+  connect(range_bar_, &QScrollBar::valueChanged, this,
+          [this](int v) { axis_->SetRange(v / 100.0, v / 100.0 + axis_->span()); });
+  connect(axis_, &TimelineAxis::rangeChanged, this, &TimelineView::UpdateRange);
+  connect(axis_, &TimelineAxis::selectionChanged, this, [this](int first, int last) {
+    // The selection is the loop range too: L then plays it over and over.
+    if (first >= 0) playback_->SetLoopRange(first, last);
+    Q_EMIT rangeSelected(first, last);
+  });
   connect(playback_, &PlaybackController::stateChanged, this, &TimelineView::UpdateTransport);
   connect(doc_, &StudioDocument::episodeChanged, this, [this] {
+    axis_->SetFrameCount(doc_->frameCount());
+    lanes_->Rebuild();
     RebuildPlot();
     UpdatePlayhead();
   });
-  connect(doc_, &StudioDocument::currentFrameChanged, this, &TimelineView::UpdatePlayhead);
+  connect(doc_, &StudioDocument::currentFrameChanged, this, [this](int frame) {
+    axis_->EnsureVisible(frame);
+    UpdatePlayhead();
+  });
   connect(doc_, &StudioDocument::selectionChanged, this, &TimelineView::UpdatePlayhead);
+  axis_->SetFrameCount(doc_->frameCount());
+  lanes_->Rebuild();
   RebuildPlot();
   UpdatePlayhead();
+}
+
+std::pair<int, int> TimelineView::selectedRange() const {
+  return {axis_->selectionFirst(), axis_->selectionLast()};
+}
+
+void TimelineView::ApplyLaneFilter() {
+  LaneOptions o = lanes_->laneOptions();
+  o.filter = static_cast<LaneFilter>(filter_box_->currentData().toInt());
+  o.min_length = min_length_box_->value();
+  min_length_box_->setEnabled(o.filter == LaneFilter::kLongerThan);
+  lanes_->SetLaneOptions(o);
+}
+
+void TimelineView::ScheduleReplot() {
+  if (!replot_timer_.isActive()) replot_timer_.start();
+}
+
+void TimelineView::UpdateRange() {
+  const double start = axis_->start(), span = axis_->span();
+  const int n = std::max(1, axis_->frameCount());
+  range_bar_->blockSignals(true);
+  range_bar_->setRange(0, static_cast<int>(std::lround((n - span) * 100)));
+  range_bar_->setPageStep(static_cast<int>(std::lround(span * 100)));
+  range_bar_->setSingleStep(std::max(1, static_cast<int>(std::lround(span * 10))));
+  range_bar_->setValue(static_cast<int>(std::lround(start * 100)));
+  range_bar_->blockSignals(false);
+  range_bar_->setEnabled(!axis_->fitted());
+#ifdef AUTOFOCUS_STUDIO_HAS_QCUSTOMPLOT
+  plot_->xAxis->setRange(start, start + span);
+  ScheduleReplot();
+#endif
 }
 
 void TimelineView::RebuildPlot() {
@@ -531,7 +780,6 @@ void TimelineView::RebuildPlot() {
       g->setPen(QPen(kColors[d % 6], 1.6));
       g->setName(d < names.size() ? QString::fromStdString(names[d]) : QStringLiteral("a%1").arg(d));
     }
-    plot_->xAxis->setRange(0, std::max(1, ep->num_frames()));
     bool found = false;
     QCPRange yr = plot_->graphCount() > 0 ? plot_->graph(0)->getValueRange(found) : QCPRange(-1, 1);
     for (int i = 1; i < plot_->graphCount(); ++i) {
@@ -542,8 +790,8 @@ void TimelineView::RebuildPlot() {
     const double pad = std::max(0.05, (yr.upper - yr.lower) * 0.08);
     plot_->yAxis->setRange(yr.lower - pad, yr.upper + pad);
   }
-  plot_->replot(QCustomPlot::rpQueuedReplot);
 #endif
+  UpdateRange();
 }
 
 void TimelineView::UpdatePlayhead() {
@@ -572,7 +820,7 @@ void TimelineView::UpdatePlayhead() {
 #ifdef AUTOFOCUS_STUDIO_HAS_QCUSTOMPLOT
   playhead_->point1->setCoords(t + 0.5, 0);
   playhead_->point2->setCoords(t + 0.5, 1);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  ScheduleReplot();
 #endif
 }
 

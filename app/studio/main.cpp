@@ -7,15 +7,19 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QLocale>
+#include <QScrollArea>
 #include <QSettings>
 #include <QTimer>
 #include <QTranslator>
+#include <algorithm>
 #include <cstdio>
 
+#include "core/sim/ground_truth.h"
 #include "widgets/frame_view.h"
 #include "widgets/main_window.h"
 #include "widgets/studio_document.h"
 #include "widgets/studio_style.h"
+#include "widgets/timeline_view.h"
 #include "widgets/train/train_dock.h"
 #include "widgets/policies/policies_screenshots.h"
 #include "widgets/train/train_install.h"
@@ -39,7 +43,31 @@ void ShowTrainingRuns(autofocus::MainWindow& window) {
   while (t.elapsed() < 400) QApplication::processEvents(QEventLoop::AllEvents, 50);
 }
 
-// Saves the window and each dock's content as PNG files.
+// The frame the screenshots show (`--frame auto`): the one with the most key objects among those
+// where the saliency map and the ground truth both have something to show, so the overlays the
+// README advertises are visible; -1 when no frame has both.
+int PickOverlayFrame(const autofocus::StudioDocument& doc) {
+  const autofocus::StudioEpisode* ep = doc.episode();
+  if (!ep) return -1;
+  int best = -1;
+  size_t best_keys = 0;
+  for (int t = 0; t < ep->num_frames(); ++t) {
+    const size_t keys = ep->key_boxes[static_cast<size_t>(t)].size();
+    bool relevant = false;
+    if (ep->ground_truth && t < static_cast<int>(ep->ground_truth->frames.size())) {
+      for (const auto& o : ep->ground_truth->frames[static_cast<size_t>(t)].objects)
+        relevant |= o.relevant;
+    }
+    if (keys > best_keys && relevant) {
+      best = t;
+      best_keys = keys;
+    }
+  }
+  return best;
+}
+
+// Saves the window and each dock's content as PNG files; a picture that advertises an overlay
+// (main window, frame view, compare) without one on the shown frame is an error.
 int TakeScreenshots(autofocus::MainWindow& window, const QString& dir) {
   QDir().mkpath(dir);
   ShowTrainingRuns(window);
@@ -53,15 +81,41 @@ int TakeScreenshots(autofocus::MainWindow& window, const QString& dir) {
       std::printf("%s\n", qPrintable(file));
     }
   };
+  auto require_overlay = [&](autofocus::FrameCanvas* canvas, const QString& name) {
+    if (canvas->overlay() == autofocus::FrameOverlay::kNone || canvas->OverlayHasContent()) return;
+    std::fprintf(stderr, "%s: the overlay shows nothing at frame %d (choose another --frame)\n",
+                 qPrintable(name), window.document()->currentFrame());
+    ++failures;
+  };
+  autofocus::FrameView* view = window.frameView();
+  require_overlay(view->primary(), "studio-main");
   save(&window, "studio-main");
   for (QDockWidget* d : window.findChildren<QDockWidget*>()) {
-    if (d->isVisible() && d->widget()) save(d->widget(), d->objectName().mid(5));
+    if (!d->isVisible() || !d->widget()) continue;
+    // A dock tabbed behind another is laid out only when raised; a scrolled form is grabbed
+    // whole (the scroll area keeps it at least at its minimum size).
+    d->raise();
+    QApplication::processEvents();
+    QWidget* content = d->widget();
+    if (auto* scroll = qobject_cast<QScrollArea*>(content)) content = scroll->widget();
+    save(content, d->objectName().mid(5));
   }
-  save(window.frameView(), "frame-view");
-  window.frameView()->SetSplit(true);
+  save(view, "frame-view");
+  view->SetSplit(true);
   QApplication::processEvents();
-  save(window.frameView(), "frame-view-compare");
-  window.frameView()->SetSplit(false);
+  require_overlay(view->primary(), "frame-view-compare (left)");
+  require_overlay(view->secondary(), "frame-view-compare (right)");
+  save(view, "frame-view-compare");
+  view->SetSplit(false);
+  // The timeline zoomed to 40 frames around the cursor (its lanes and plot share the axis).
+  autofocus::TimelineView* timeline = window.timelineView();
+  const int t = window.document()->currentFrame();
+  timeline->axis()->SetRange(t - 20, t + 20);
+  timeline->axis()->SetSelection(t - 5, t + 5);
+  QApplication::processEvents();
+  window.document()->FlushSignals();
+  QApplication::processEvents();
+  save(timeline, "timeline-zoomed");
   failures += autofocus::SaveCompareScreenshots(window, dir);
   return failures == 0 ? 0 : 1;
 }
@@ -93,7 +147,11 @@ int main(int argc, char** argv) {
   QCommandLineOption screenshot(
       "screenshot", QApplication::translate("main", "Write screenshots to DIR and exit"), "DIR");
   QCommandLineOption episode("episode", QApplication::translate("main", "Episode to show"), "NAME");
-  QCommandLineOption frame("frame", QApplication::translate("main", "Frame to show"), "N");
+  QCommandLineOption frame(
+      "frame",
+      QApplication::translate("main",
+                              "Frame to show (auto: one where the overlays show something)"),
+      "N");
   QCommandLineOption size("size", QApplication::translate("main", "Window size WxH (screenshots)"),
                           "WxH", "1600x1000");
   parser.addOption(screenshot);
@@ -113,7 +171,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (parser.isSet(episode)) window.OpenEpisode(parser.value(episode));
-  if (parser.isSet(frame)) window.document()->SetCurrentFrame(parser.value(frame).toInt());
+  if (parser.isSet(frame)) {
+    const bool pick = parser.value(frame) == QLatin1String("auto");
+    const int f = pick ? PickOverlayFrame(*window.document()) : parser.value(frame).toInt();
+    if (pick && f < 0) std::fprintf(stderr, "no frame has both key objects and ground truth\n");
+    window.document()->SetCurrentFrame(std::max(0, f));
+  }
   if (shots) {
     const QStringList wh = parser.value(size).split('x');
     window.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1600,

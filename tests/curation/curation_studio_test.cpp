@@ -15,6 +15,8 @@
 #include <QUndoStack>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <set>
 
 #include "core/curation/edit_journal.h"
 #include "core/dataset/project_store.h"
@@ -331,6 +333,109 @@ TEST_F(CurationStudioTest, FrameViewDragMovesSelectedBoxAndUndoRestoresIt) {
   doc->FlushSignals();
   EXPECT_EQ(stack->index(), 2);
   EXPECT_LT(ui.controller->current()->FindBox(frame, max_id + 1), 0);
+}
+
+// Merging and splitting tracks change which tracks each sub-sequence holds: the document (the
+// inspector, the timeline) shows it at once, and undo restores the sub-sequences exactly.
+TEST_F(CurationStudioTest, MergeAndSplitUpdateSubsequencesAtOnceAndUndoRestoresThem) {
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(FreshProject("merge")));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  StudioDocument* doc = w.document();
+  doc->FlushSignals();
+  const CurationUi ui = FindCurationUi(&w);
+  struct Seg {
+    std::vector<int> ids, key_ids;
+    std::string decided_by;
+    bool operator==(const Seg& o) const {
+      return ids == o.ids && key_ids == o.key_ids && decided_by == o.decided_by;
+    }
+  };
+  auto snapshot = [&] {
+    std::vector<Seg> out;
+    for (const auto& s : doc->episode()->segments) out.push_back({s.ids, s.key_ids, s.decided_by});
+    return out;
+  };
+  auto expect_state = [&](const char* when) {
+    const CurationState& s = *ui.controller->current();
+    ASSERT_EQ(doc->episode()->segments.size(), s.segments.size());
+    for (size_t k = 0; k < s.segments.size(); ++k) {
+      EXPECT_EQ(doc->episode()->segments[k].ids, s.segments[k].ids)
+          << when << ", sub-sequence " << k;
+      EXPECT_EQ(doc->episode()->segments[k].key_ids, s.segments[k].key_ids)
+          << when << ", sub-sequence " << k;
+      EXPECT_EQ(doc->episode()->segments[k].decided_by, s.segments[k].DecidedBy())
+          << when << ", sub-sequence " << k;
+    }
+  };
+  const std::vector<Seg> before = snapshot();
+  const size_t tracks_before = doc->episode()->tracks.size();
+  const CurationState& s = *ui.controller->current();
+  std::map<int, std::set<int>> frames_of;
+  for (int t = 0; t < s.num_frames(); ++t) {
+    for (const auto& d : s.tracked[static_cast<size_t>(t)]) frames_of[d.id].insert(t);
+  }
+
+  // Split a track at the start of a later sub-sequence that holds it: that sub-sequence holds
+  // the new track instead.
+  int id = -1, at = -1;
+  size_t seg_index = 0;
+  for (size_t k = 1; k < s.segments.size() && id < 0; ++k) {
+    for (int candidate : s.segments[k].ids) {
+      const auto& f = frames_of[candidate];
+      if (*f.begin() < s.segments[k].start && f.lower_bound(s.segments[k].start) != f.end()) {
+        id = candidate;
+        at = s.segments[k].start;
+        seg_index = k;
+        break;
+      }
+    }
+  }
+  ASSERT_GE(id, 0);
+  const int new_id = s.MaxTrackId() + 1;
+  const bool was_key =
+      before[seg_index].key_ids.end() !=
+      std::find(before[seg_index].key_ids.begin(), before[seg_index].key_ids.end(), id);
+  ASSERT_TRUE(ui.controller->Push(MakeSplitTrackEdit("episode_000", id, at)));
+  doc->FlushSignals();
+  expect_state("after the split");
+  const StudioSegment& split = doc->episode()->segments[seg_index];
+  EXPECT_TRUE(std::binary_search(split.ids.begin(), split.ids.end(), new_id));
+  EXPECT_FALSE(std::binary_search(split.ids.begin(), split.ids.end(), id));
+  EXPECT_EQ(split.IsKey(new_id), was_key);
+  ASSERT_NE(doc->episode()->FindTrack(new_id), nullptr);
+  EXPECT_EQ(doc->episode()->FindTrack(new_id)->first_frame, *frames_of[id].lower_bound(at));
+  ui.controller->undoStack()->undo();
+  doc->FlushSignals();
+  EXPECT_TRUE(snapshot() == before);
+  EXPECT_EQ(doc->episode()->FindTrack(new_id), nullptr);
+  EXPECT_EQ(doc->episode()->tracks.size(), tracks_before);
+  // Merge the new track back into the old one (they never share a frame): the sub-sequences
+  // lose the merged ID; undoing the merge gives the split's sub-sequences back exactly.
+  ui.controller->undoStack()->redo();
+  doc->FlushSignals();
+  const std::vector<Seg> after_split = snapshot();
+  const int keep = id, merged = new_id;
+  ASSERT_TRUE(ui.controller->Push(MakeMergeTracksEdit("episode_000", keep, merged)));
+  doc->FlushSignals();
+  expect_state("after the merge");
+  for (size_t k = 0; k < after_split.size(); ++k) {
+    const auto& ids = doc->episode()->segments[k].ids;
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), merged), 0) << "sub-sequence " << k;
+    if (std::count(after_split[k].ids.begin(), after_split[k].ids.end(), merged)) {
+      EXPECT_EQ(std::count(ids.begin(), ids.end(), keep), 1);
+    }
+  }
+  EXPECT_EQ(doc->episode()->FindTrack(merged), nullptr);
+  EXPECT_EQ(doc->episode()->tracks.size(), tracks_before);
+  ui.controller->undoStack()->undo();
+  doc->FlushSignals();
+  EXPECT_TRUE(snapshot() == after_split);
+  ASSERT_NE(doc->episode()->FindTrack(merged), nullptr);
+  ui.controller->undoStack()->undo();
+  doc->FlushSignals();
+  EXPECT_TRUE(snapshot() == before);
+  EXPECT_EQ(doc->episode()->FindTrack(new_id), nullptr);
 }
 
 TEST_F(CurationStudioTest, LogModelAndProxyPassTheTesterAndFilter) {

@@ -7,10 +7,17 @@
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QHeaderView>
 #include <QLabel>
+#include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QTableView>
+#include <QTest>
+#include <QTextBrowser>
+#include <QWheelEvent>
 #include <memory>
 #include <set>
 
@@ -23,9 +30,12 @@
 #include "widgets/frame_view.h"
 #include "widgets/inspector_view.h"
 #include "widgets/main_window.h"
+#include "widgets/qcustomplot_include.h"
 #include "widgets/saliency_panel.h"
 #include "widgets/studio_document.h"
 #include "widgets/studio_jobs.h"
+#include "widgets/timeline/timeline_axis.h"
+#include "widgets/timeline/track_lanes.h"
 #include "widgets/timeline_view.h"
 
 namespace autofocus {
@@ -436,6 +446,296 @@ TEST_F(StudioTest, ActionsHaveStableNamesAndShortcuts) {
   EXPECT_EQ(w.playback()->action("action_next_subsequence")->shortcut(), QKeySequence(Qt::Key_PageDown));
   // Every dock has a stable object name (the saved layout is keyed by it).
   for (QDockWidget* d : w.findChildren<QDockWidget*>()) EXPECT_TRUE(d->objectName().startsWith("dock_"));
+}
+
+// Sends a wheel notch (`notches` x 120) at widget x with `modifiers`.
+void Wheel(QWidget* w, double x, int notches, Qt::KeyboardModifiers modifiers) {
+  const QPointF pos(x, 30);
+  QWheelEvent e(pos, w->mapToGlobal(pos), QPoint(), QPoint(0, 120 * notches), Qt::NoButton,
+                modifiers, Qt::NoScrollPhase, false);
+  QApplication::sendEvent(w, &e);
+}
+
+TEST_F(StudioTest, FirstShowLayoutFitsTheTimelineAndResetRestoresIt) {
+  // A clean settings scope: a layout saved by an earlier run must not stand in for the default.
+  QSettings().remove("main_window");
+  for (const QSize size : {QSize(1366, 768), QSize(1600, 1000), QSize(1920, 1080)}) {
+    MainWindow w;
+    w.RestoreLayout();
+    ASSERT_TRUE(w.OpenProject(projectQ()));
+    w.resize(size);
+    w.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
+    w.document()->FlushSignals();
+    QApplication::processEvents();
+    EXPECT_EQ(w.size(), size) << "a dock's minimum size forces the window larger";
+    auto* timeline = w.findChild<QDockWidget*>("dock_timeline");
+    ASSERT_NE(timeline, nullptr);
+    EXPECT_GE(timeline->height() * 100, w.height() * 25)
+        << size.width() << "x" << size.height() << ": " << timeline->height();
+    EXPECT_LE(timeline->height() * 100, w.height() * 45);
+    EXPECT_GE(w.timelineView()->lanes()->visibleLaneCount(), 3);
+#ifdef AUTOFOCUS_STUDIO_HAS_QCUSTOMPLOT
+    EXPECT_GE(w.timelineView()->plot()->height(), 60);
+#endif
+    // The side docks fit their tables.
+    auto* objects = w.findChild<QTableView*>("curationObjects");
+    ASSERT_NE(objects, nullptr);
+    EXPECT_FALSE(objects->horizontalScrollBar()->isVisible());
+    auto* inspector_text = w.inspectorView()->findChild<QTextBrowser*>("inspectorText");
+    ASSERT_NE(inspector_text, nullptr);
+    EXPECT_FALSE(inspector_text->horizontalScrollBar()->isVisible());
+
+    // View > Reset Layout brings the default back after the timeline was squeezed and the
+    // inspector closed.
+    const int default_height = timeline->height();
+    auto* inspector = w.findChild<QDockWidget*>("dock_inspector");
+    ASSERT_NE(inspector, nullptr);
+    inspector->close();
+    w.resizeDocks({timeline}, {1}, Qt::Vertical);
+    QApplication::processEvents();
+    ASSERT_LT(timeline->height(), default_height);
+    QAction* reset = nullptr;
+    for (QAction* a : w.allActions()) {
+      if (a->objectName() == "action_reset_layout") reset = a;
+    }
+    ASSERT_NE(reset, nullptr);
+    reset->trigger();
+    QApplication::processEvents();
+    EXPECT_EQ(timeline->height(), default_height);
+    EXPECT_TRUE(inspector->isVisible());
+    EXPECT_TRUE(timeline->isVisible());
+  }
+}
+
+TEST_F(StudioTest, TimelineZoomKeepsTheFrameUnderTheCursor) {
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(projectQ()));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  TimelineView* view = w.timelineView();
+  TimelineLanes* lanes = view->lanes();
+  TimelineAxis* axis = view->axis();
+  // A 600-pixel axis: 20 px a frame when the 30 frames fit.
+  lanes->resize(TimelineLanes::kGutter + 600 + TimelineLanes::kRightMargin, 200);
+  EXPECT_TRUE(axis->fitted());
+  EXPECT_EQ(axis->span(), 30.0);
+  const double x = lanes->XOf(17.5);  // the middle of frame 17
+  EXPECT_EQ(x, TimelineLanes::kGutter + 350.0);
+
+  // Ctrl+wheel: 1.25x a notch around the cursor; frame 17.5 stays at x.
+  Wheel(lanes, x, 1, Qt::ControlModifier);
+  EXPECT_DOUBLE_EQ(axis->span(), 24.0);
+  EXPECT_FALSE(axis->fitted());
+  EXPECT_EQ(lanes->FrameAt(x), 17);
+  EXPECT_NEAR(lanes->XOf(17.5), x, 1e-9);
+  Wheel(lanes, x, 3, Qt::ControlModifier);
+  EXPECT_NEAR(axis->span(), 24.0 / (1.25 * 1.25 * 1.25), 1e-12);
+  EXPECT_EQ(lanes->FrameAt(x), 17);
+  EXPECT_NEAR(lanes->XOf(17.5), x, 1e-9);
+  // Another anchor, zooming out: the frame under it stays too.
+  const double x2 = lanes->XOf(15.25);
+  Wheel(lanes, x2, -1, Qt::ControlModifier);
+  EXPECT_NEAR(lanes->XOf(15.25), x2, 1e-9);
+  EXPECT_EQ(lanes->FrameAt(x2), 15);
+
+  // Shift+wheel pans a tenth of the view per notch (down = later).
+  const double start = axis->start(), span = axis->span();
+  Wheel(lanes, x, -1, Qt::ShiftModifier);
+  EXPECT_NEAR(axis->start(), start + 0.1 * span, 1e-12);
+  EXPECT_EQ(axis->span(), span);
+  // Dragging the ruler pans with the grabbed frame under the cursor.
+  const double grabbed = axis->ToFrame(300, TimelineLanes::kGutter, lanes->AxisWidth());
+  QTest::mousePress(lanes, Qt::LeftButton, Qt::NoModifier, QPoint(300, 5));
+  QMouseEvent move(QEvent::MouseMove, QPointF(340, 5), lanes->mapToGlobal(QPointF(340, 5)),
+                   Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(lanes, &move);
+  QTest::mouseRelease(lanes, Qt::LeftButton, Qt::NoModifier, QPoint(340, 5));
+  EXPECT_NEAR(axis->ToFrame(340, TimelineLanes::kGutter, lanes->AxisWidth()), grabbed, 1e-9);
+  EXPECT_EQ(w.document()->currentFrame(), 0);  // panning does not scrub
+
+#ifdef AUTOFOCUS_STUDIO_HAS_QCUSTOMPLOT
+  // The action plot shows the same range over the same pixels.
+  EXPECT_DOUBLE_EQ(view->plot()->xAxis->range().lower, axis->start());
+  EXPECT_DOUBLE_EQ(view->plot()->xAxis->range().upper, axis->end());
+  EXPECT_EQ(view->plot()->axisRect()->margins().left(), TimelineLanes::kGutter);
+  EXPECT_EQ(view->plot()->axisRect()->margins().right(), TimelineLanes::kRightMargin);
+#endif
+  // Fit shows the episode again.
+  QAction* fit = w.findChild<QAction*>("action_timeline_fit");
+  ASSERT_NE(fit, nullptr);
+  fit->trigger();
+  EXPECT_TRUE(axis->fitted());
+  EXPECT_EQ(lanes->XOf(17.5), x);
+
+  // Shift+drag selects a range, which becomes the loop range.
+  QSignalSpy selected(view, &TimelineView::rangeSelected);
+  QTest::mousePress(lanes, Qt::LeftButton, Qt::ShiftModifier,
+                    QPoint(static_cast<int>(lanes->XOf(5.5)), 60));
+  QMouseEvent drag(QEvent::MouseMove, QPointF(lanes->XOf(9.5), 60),
+                   lanes->mapToGlobal(QPointF(lanes->XOf(9.5), 60)), Qt::NoButton, Qt::LeftButton,
+                   Qt::ShiftModifier);
+  QApplication::sendEvent(lanes, &drag);
+  QTest::mouseRelease(lanes, Qt::LeftButton, Qt::ShiftModifier,
+                      QPoint(static_cast<int>(lanes->XOf(9.5)), 60));
+  EXPECT_EQ(view->selectedRange(), std::make_pair(5, 9));
+  ASSERT_GE(selected.count(), 1);
+  EXPECT_EQ(selected.last().at(0).toInt(), 5);
+  EXPECT_EQ(selected.last().at(1).toInt(), 9);
+  EXPECT_EQ(w.playback()->loopStart(), 5);
+  EXPECT_EQ(w.playback()->loopEnd(), 9);
+  // Playing zoomed in pages the view along with the cursor.
+  axis->SetRange(0, 8);
+  w.document()->SetCurrentFrame(20);
+  w.document()->FlushSignals();
+  EXPECT_LE(axis->start(), 20.0);
+  EXPECT_GE(axis->end(), 21.0);
+}
+
+TEST_F(StudioTest, TrackLanesAreSortedFilteredAndFollowThePlayhead) {
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(projectQ()));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  StudioDocument* doc = w.document();
+  doc->FlushSignals();
+  const StudioEpisode* ep = doc->episode();
+  TimelineLanes* lanes = w.timelineView()->lanes();
+  LaneOptions every;
+  every.short_length = 0;  // one lane per track
+  lanes->SetLaneOptions(every);
+  const std::vector<TrackLane> all = lanes->shownLanes();
+  std::set<int> ids;
+  for (const auto& f : ep->tracked) {
+    for (const auto& d : f) ids.insert(d.id);
+  }
+  ASSERT_EQ(all.size(), ids.size());
+  ASSERT_GE(all.size(), 3u);
+  // Sorted by first appearance; each lane's first frame is its track's first box.
+  for (size_t i = 0; i < all.size(); ++i) {
+    int first = -1;
+    for (int t = 0; t < ep->num_frames() && first < 0; ++t) {
+      for (const auto& d : ep->tracked[static_cast<size_t>(t)])
+        first = d.id == all[i].id ? t : first;
+    }
+    EXPECT_EQ(all[i].first, first) << "track " << all[i].id;
+    if (i > 0) {
+      EXPECT_LE(all[i - 1].first, all[i].first);
+    }
+  }
+
+  // Follow playhead: one visible lane scrolled to the last track; at a frame where that track
+  // is absent, following scrolls to a lane whose track is present there.
+  lanes->resize(700, lanes->minimumSizeHint().height() - TimelineLanes::kLaneH);
+  ASSERT_EQ(lanes->visibleLaneCount(), 1);
+  const TrackLane& last = all.back();
+  ASSERT_GT(last.first, 0);
+  const int t = last.first - 1;
+  QAction* follow = w.findChild<QAction*>("action_timeline_follow");
+  ASSERT_NE(follow, nullptr);
+  EXPECT_TRUE(follow->isChecked());  // on by default
+  follow->setChecked(false);
+  doc->SetCurrentFrame(t);
+  doc->FlushSignals();
+  lanes->ScrollToLane(static_cast<int>(all.size()) - 1);
+  EXPECT_FALSE(lanes->shownLanes()[static_cast<size_t>(lanes->firstVisibleLane())].PresentAt(t));
+  follow->setChecked(true);
+  const TrackLane& shown = lanes->shownLanes()[static_cast<size_t>(lanes->firstVisibleLane())];
+  EXPECT_TRUE(shown.PresentAt(t)) << "lane " << lanes->firstVisibleLane();
+  int present_box = 0;
+  for (const auto& d : ep->tracked[static_cast<size_t>(t)]) present_box += d.id == shown.id;
+  EXPECT_EQ(present_box, 1);
+  // When the present lanes do not fit, a key object's lane at this frame is the one shown.
+  int tk = -1;
+  for (int f = 0; f < ep->num_frames() && tk < 0; ++f) {
+    int present = 0;
+    bool key_below_top = false;
+    for (size_t i = 0; i < all.size(); ++i) {
+      present += all[i].PresentAt(f);
+      key_below_top |= i > 0 && all[i].KeyAt(f);
+    }
+    if (present > 1 && key_below_top) tk = f;
+  }
+  ASSERT_GE(tk, 0);
+  follow->setChecked(false);
+  doc->SetCurrentFrame(tk);
+  doc->FlushSignals();
+  lanes->ScrollToLane(static_cast<int>(all.size()) - 1);
+  follow->setChecked(true);
+  EXPECT_TRUE(lanes->shownLanes()[static_cast<size_t>(lanes->firstVisibleLane())].KeyAt(tk))
+      << "frame " << tk;
+
+  // Filters: present now (exactly the tracks with a box at t), key objects only, longer than N.
+  doc->SetCurrentFrame(t);
+  doc->FlushSignals();
+  std::set<int> now;
+  for (const auto& d : ep->tracked[static_cast<size_t>(t)]) now.insert(d.id);
+  LaneOptions o = every;
+  o.filter = LaneFilter::kPresentNow;
+  lanes->SetLaneOptions(o);
+  std::set<int> shown_now;
+  for (const auto& l : lanes->shownLanes()) shown_now.insert(l.id);
+  EXPECT_EQ(shown_now, now);
+  o.filter = LaneFilter::kKeyOnly;
+  lanes->SetLaneOptions(o);
+  size_t keys = 0;
+  for (const auto& l : all) keys += l.IsKey();
+  EXPECT_EQ(lanes->shownLanes().size(), keys);
+  for (const auto& l : lanes->shownLanes()) EXPECT_TRUE(l.IsKey());
+  o.filter = LaneFilter::kLongerThan;
+  o.min_length = 10;
+  lanes->SetLaneOptions(o);
+  size_t longer = 0;
+  for (const auto& l : all) longer += l.length > 10;
+  EXPECT_EQ(lanes->shownLanes().size(), longer);
+  // Short tracks (here: every non-key track shorter than 1000 frames) share one lane at the end.
+  o.filter = LaneFilter::kAll;
+  o.short_length = 1000;
+  lanes->SetLaneOptions(o);
+  const size_t short_count = all.size() - keys;
+  ASSERT_GE(short_count, 2u);
+  ASSERT_EQ(lanes->shownLanes().size(), keys + 1);
+  EXPECT_EQ(lanes->shownLanes().back().id, -1);
+  EXPECT_EQ(lanes->shownLanes().back().collapsed, static_cast<int>(short_count));
+}
+
+TEST_F(StudioTest, InspectorFormatsActionsWithNames) {
+  EXPECT_EQ(InspectorView::FormatValue(0.18519644439220428), "0.185");
+  EXPECT_EQ(InspectorView::FormatValue(0.0), "0");
+  EXPECT_EQ(InspectorView::FormatValue(-1.5), "-1.50");
+  EXPECT_EQ(InspectorView::FormatValue(12.345), "12.3");
+  EXPECT_EQ(InspectorView::FormatValue(1234.0), "1234");
+  EXPECT_EQ(InspectorView::FormatValue(0.000012345), "1.23e-05");
+  EXPECT_EQ(
+      InspectorView::ActionHtml(Json::array({0.18519644439220428, 0.0, -1.5}),
+                                {"throttle", "steer"}),
+      "<table cellspacing=0 cellpadding=1>"
+      "<tr><td style='padding-right:10px'>throttle</td><td align=right><code>0.185</code></td></tr>"
+      "<tr><td style='padding-right:10px'>steer</td><td align=right><code>0</code></td></tr>"
+      "<tr><td style='padding-right:10px'>a2</td><td "
+      "align=right><code>-1.50</code></td></tr></table>");
+
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(projectQ()));
+  ASSERT_TRUE(w.OpenEpisode("episode_000"));
+  w.document()->FlushSignals();
+  const Json keys = LoadJsonFile(project() / "episodes" / "episode_000" / "key_objects.json");
+  const Json action = keys["segments"][0]["action"];
+  ASSERT_TRUE(action.is_array());
+  const std::vector<std::string> names = w.document()->store()->info().action_spec.Names();
+  ASSERT_EQ(names.size(), action.size());
+  const QString html = w.inspectorView()->html();
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_TRUE(html.contains(QString::fromStdString(names[i]))) << names[i];
+    EXPECT_TRUE(html.contains(">" + InspectorView::FormatValue(action[i].get<double>()) + "<"))
+        << names[i];
+  }
+  // The stored vector is in the collapsed "raw" section.
+  const QString raw = QString::fromStdString(action.dump());
+  EXPECT_FALSE(html.contains(raw));
+  auto* text = w.inspectorView()->findChild<QTextBrowser*>("inspectorText");
+  ASSERT_NE(text, nullptr);
+  Q_EMIT text->anchorClicked(QUrl("#raw"));
+  EXPECT_TRUE(w.inspectorView()->html().contains(raw));
+  EXPECT_EQ(text->wordWrapMode(), QTextOption::WrapAtWordBoundaryOrAnywhere);
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ TrainUi InstallTraining(MainWindow* w, LogModel* log) {
 
   auto* train = new QDockWidget(QObject::tr("Train"), w);
   train->setObjectName("dock_train");
-  train->setWidget(ui.dock);
+  train->setWidget(ScrollableDockContent(ui.dock));
   w->AddDock(train, Qt::RightDockWidgetArea);
   auto* runs = new QDockWidget(QObject::tr("Training Runs"), w);
   runs->setObjectName("dock_train_runs");
