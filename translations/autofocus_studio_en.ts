@@ -251,13 +251,6 @@
     </message>
 </context>
 <context>
-    <name>autofocus::CompareLanes</name>
-    <message>
-        <source>disagreement A/B (1 − CC)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>autofocus::ComparePane</name>
     <message>
         <source>%1 − %2 (red: more on %1, blue: more on %2)</source>
@@ -343,10 +336,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The episode&apos;s frames as a PNG grid: rows = sources, columns = frames</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -376,6 +365,14 @@
             <numerusform></numerusform>
             <numerusform></numerusform>
         </translation>
+    </message>
+    <message>
+        <source>disagreement A/B (1 − CC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The selected timeline range (else the episode) as a PNG grid: rows = sources, columns = frames</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

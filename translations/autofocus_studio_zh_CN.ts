@@ -248,13 +248,6 @@
     </message>
 </context>
 <context>
-    <name>autofocus::CompareLanes</name>
-    <message>
-        <source>disagreement A/B (1 − CC)</source>
-        <translation>A/B 分歧（1 − CC）</translation>
-    </message>
-</context>
-<context>
     <name>autofocus::ComparePane</name>
     <message>
         <source>%1 − %2 (red: more on %1, blue: more on %2)</source>
@@ -340,10 +333,6 @@
         <translation>导出条带…</translation>
     </message>
     <message>
-        <source>The episode&apos;s frames as a PNG grid: rows = sources, columns = frames</source>
-        <translation>将片段的帧导出为 PNG 网格：行 = 来源，列 = 帧</translation>
-    </message>
-    <message>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
@@ -372,6 +361,14 @@
         <translation>
             <numerusform>%n 个来源尚未就绪（注意力在后台计算）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>disagreement A/B (1 − CC)</source>
+        <translation>A/B 分歧（1 − CC）</translation>
+    </message>
+    <message>
+        <source>The selected timeline range (else the episode) as a PNG grid: rows = sources, columns = frames</source>
+        <translation>所选时间轴范围（否则整个片段）导出为 PNG 网格：行 = 来源，列 = 帧</translation>
     </message>
 </context>
 <context>

@@ -683,4 +683,5 @@ ZH = {
     "Which tracks get a lane (tracks shorter than %1 frames share one lane)": "哪些轨迹占一条泳道（短于 %1 帧的轨迹共用一条泳道）",
     "raw": "原始数据",
     "Frame to show (auto: one where the overlays show something)": "要显示的帧（auto：选择叠加层有内容的帧）",
+    "The selected timeline range (else the episode) as a PNG grid: rows = sources, columns = frames": "所选时间轴范围（否则整个片段）导出为 PNG 网格：行 = 来源，列 = 帧",
 }

@@ -20,6 +20,7 @@
 #include "widgets/qcustomplot_include.h"
 #include "widgets/studio_document.h"
 #include "widgets/studio_style.h"
+#include "widgets/timeline/metric_lanes.h"
 
 namespace autofocus {
 
@@ -29,7 +30,8 @@ const std::vector<double>& PlaybackController::Speeds() {
   return kSpeeds;
 }
 
-PlaybackController::PlaybackController(StudioDocument* doc, QObject* parent) : QObject(parent), doc_(doc) {
+PlaybackController::PlaybackController(StudioDocument* doc, QObject* parent)
+    : QObject(parent), doc_(doc) {
   timer_.setTimerType(Qt::PreciseTimer);
   connect(&timer_, &QTimer::timeout, this, &PlaybackController::Tick);
   UpdateInterval();
@@ -41,22 +43,27 @@ PlaybackController::PlaybackController(StudioDocument* doc, QObject* parent) : Q
           &QAction::triggered, this, [this] { Step(1); });
   connect(Add("action_step_back", tr("Previous Frame"), Qt::Key_Left, tr("One frame back")),
           &QAction::triggered, this, [this] { Step(-1); });
-  connect(Add("action_step_forward_10", tr("10 Frames Forward"), QKeySequence(Qt::SHIFT | Qt::Key_Right), {}),
+  connect(Add("action_step_forward_10", tr("10 Frames Forward"),
+              QKeySequence(Qt::SHIFT | Qt::Key_Right), {}),
           &QAction::triggered, this, [this] { Step(10); });
-  connect(Add("action_step_back_10", tr("10 Frames Back"), QKeySequence(Qt::SHIFT | Qt::Key_Left), {}),
-          &QAction::triggered, this, [this] { Step(-10); });
+  connect(
+      Add("action_step_back_10", tr("10 Frames Back"), QKeySequence(Qt::SHIFT | Qt::Key_Left), {}),
+      &QAction::triggered, this, [this] { Step(-10); });
   connect(Add("action_first_frame", tr("First Frame"), Qt::Key_Home, {}), &QAction::triggered, this,
           [this] { doc_->SetCurrentFrame(0); });
   connect(Add("action_last_frame", tr("Last Frame"), Qt::Key_End, {}), &QAction::triggered, this,
           [this] { doc_->SetCurrentFrame(doc_->frameCount() - 1); });
-  connect(Add("action_next_subsequence", tr("Next Sub-sequence"), Qt::Key_PageDown, tr("Jump to the next sub-sequence")),
+  connect(Add("action_next_subsequence", tr("Next Sub-sequence"), Qt::Key_PageDown,
+              tr("Jump to the next sub-sequence")),
           &QAction::triggered, this, &PlaybackController::NextSubsequence);
   connect(Add("action_prev_subsequence", tr("Previous Sub-sequence"), Qt::Key_PageUp,
               tr("Jump to the start of this or the previous sub-sequence")),
           &QAction::triggered, this, &PlaybackController::PreviousSubsequence);
-  connect(Add("action_next_flagged", tr("Next Flagged Frame"), Qt::Key_N, tr("Jump to the next frame flagged for review")),
+  connect(Add("action_next_flagged", tr("Next Flagged Frame"), Qt::Key_N,
+              tr("Jump to the next frame flagged for review")),
           &QAction::triggered, this, &PlaybackController::NextFlagged);
-  loop_action_ = Add("action_loop", tr("Loop Range"), Qt::Key_L, tr("Repeat the loop range while playing"));
+  loop_action_ =
+      Add("action_loop", tr("Loop Range"), Qt::Key_L, tr("Repeat the loop range while playing"));
   loop_action_->setCheckable(true);
   connect(loop_action_, &QAction::toggled, this, &PlaybackController::SetLooping);
   connect(Add("action_loop_in", tr("Set Loop Start"), Qt::Key_I, tr("Loop from the current frame")),
@@ -67,10 +74,12 @@ PlaybackController::PlaybackController(StudioDocument* doc, QObject* parent) : Q
           &QAction::triggered, this, [this] {
             SetLoopRange(std::min(loop_start_, doc_->currentFrame()), doc_->currentFrame());
           });
-  connect(Add("action_speed_up", tr("Faster"), Qt::Key_BracketRight, tr("Double the playback speed")),
-          &QAction::triggered, this, [this] { SetSpeed(speed_ * 2); });
-  connect(Add("action_speed_down", tr("Slower"), Qt::Key_BracketLeft, tr("Halve the playback speed")),
-          &QAction::triggered, this, [this] { SetSpeed(speed_ / 2); });
+  connect(
+      Add("action_speed_up", tr("Faster"), Qt::Key_BracketRight, tr("Double the playback speed")),
+      &QAction::triggered, this, [this] { SetSpeed(speed_ * 2); });
+  connect(
+      Add("action_speed_down", tr("Slower"), Qt::Key_BracketLeft, tr("Halve the playback speed")),
+      &QAction::triggered, this, [this] { SetSpeed(speed_ / 2); });
 
   connect(doc_, &StudioDocument::episodeChanged, this, [this] {
     SetPlaying(false);
@@ -80,13 +89,16 @@ PlaybackController::PlaybackController(StudioDocument* doc, QObject* parent) : Q
   });
 }
 
-QAction* PlaybackController::Add(const QString& name, const QString& text, const QKeySequence& key, const QString& tip) {
+QAction* PlaybackController::Add(const QString& name, const QString& text, const QKeySequence& key,
+                                 const QString& tip) {
   auto* a = new QAction(text, this);
   a->setObjectName(name);
   a->setShortcut(key);
   a->setShortcutContext(Qt::WindowShortcut);
   if (!tip.isEmpty()) a->setStatusTip(tip);
-  a->setToolTip(key.isEmpty() ? text : QStringLiteral("%1 (%2)").arg(text, key.toString(QKeySequence::NativeText)));
+  a->setToolTip(key.isEmpty()
+                    ? text
+                    : QStringLiteral("%1 (%2)").arg(text, key.toString(QKeySequence::NativeText)));
   actions_.push_back(a);
   return a;
 }
@@ -106,7 +118,8 @@ void PlaybackController::SetPlaying(bool play) {
   }
   if (play) {
     // Starting at the end replays from the beginning (or the loop start).
-    if (doc_->currentFrame() >= doc_->frameCount() - 1) doc_->SetCurrentFrame(loop_ ? loop_start_ : 0);
+    if (doc_->currentFrame() >= doc_->frameCount() - 1)
+      doc_->SetCurrentFrame(loop_ ? loop_start_ : 0);
     timer_.start();
   } else {
     timer_.stop();
@@ -382,7 +395,8 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
   p.setClipRect(axis_area);
   // Loop range and selected range.
   if (playback_->looping()) {
-    p.fillRect(QRectF(XOf(playback_->loopStart()), 0, XOf(playback_->loopEnd() + 1) - XOf(playback_->loopStart()), height()),
+    p.fillRect(QRectF(XOf(playback_->loopStart()), 0,
+                      XOf(playback_->loopEnd() + 1) - XOf(playback_->loopStart()), height()),
                QColor(64, 140, 220, 35));
   }
   if (axis_->hasSelection()) {
@@ -449,7 +463,8 @@ void TimelineLanes::paintEvent(QPaintEvent*) {
     for (double c : ep->coverage) peak = std::max(peak, c);
     for (int t = t0; t < t1 && t < static_cast<int>(ep->coverage.size()); ++t) {
       p.fillRect(QRectF(XOf(t), cov_top, std::max(1.0, fw + 0.5), kCoverage),
-                 QColor::fromRgb(kCoverageMap.Rgb(static_cast<float>(ep->coverage[static_cast<size_t>(t)] / peak))));
+                 QColor::fromRgb(kCoverageMap.Rgb(
+                     static_cast<float>(ep->coverage[static_cast<size_t>(t)] / peak))));
     }
   } else {
     p.fillRect(QRectF(XOf(0), cov_top, XOf(n) - XOf(0), kCoverage), QColor(60, 60, 60));
@@ -577,7 +592,8 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
     if (icon != QStyle::SP_CustomBase) a->setIcon(style()->standardIcon(icon));
     auto* b = new QToolButton(transport);
     b->setDefaultAction(a);
-    b->setToolButtonStyle(icon != QStyle::SP_CustomBase ? Qt::ToolButtonIconOnly : Qt::ToolButtonTextOnly);
+    b->setToolButtonStyle(icon != QStyle::SP_CustomBase ? Qt::ToolButtonIconOnly
+                                                        : Qt::ToolButtonTextOnly);
     b->setAutoRaise(true);
     tl->addWidget(b);
     return b;
@@ -603,7 +619,8 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
   tl->addWidget(frame_box_);
   speed_box_ = new QComboBox(transport);
   speed_box_->setObjectName("speedCombo");
-  for (double s : PlaybackController::Speeds()) speed_box_->addItem(QStringLiteral("%1x").arg(s), s);
+  for (double s : PlaybackController::Speeds())
+    speed_box_->addItem(QStringLiteral("%1x").arg(s), s);
   speed_box_->setCurrentIndex(2);
   speed_box_->setToolTip(tr("Playback speed"));
   tl->addWidget(speed_box_);
@@ -653,6 +670,8 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
   layout->setSpacing(0);
   layout->addWidget(transport);
   layout->addWidget(lanes_, 3);
+  metric_lanes_ = new TimelineMetricLanes(doc_, axis_, this);
+  layout->addWidget(metric_lanes_);
 
 #ifdef AUTOFOCUS_STUDIO_HAS_QCUSTOMPLOT
   plot_ = new QCustomPlot(this);
@@ -660,7 +679,8 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
   plot_->setMinimumHeight(70);
   plot_->axisRect()->setAutoMargins(QCP::msNone);
   // The same left gutter and right margin as the lanes: the two share the pixels of the axis.
-  plot_->axisRect()->setMargins(QMargins(TimelineLanes::kGutter, 6, TimelineLanes::kRightMargin, 18));
+  plot_->axisRect()->setMargins(
+      QMargins(TimelineLanes::kGutter, 6, TimelineLanes::kRightMargin, 18));
   StyleStudioPlot(plot_, palette());
   playhead_ = new QCPItemStraightLine(plot_);
   playhead_->setPen(QPen(QColor(255, 80, 70), 2));
@@ -669,7 +689,8 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
   auto scrub = [this](QMouseEvent* e) {
     if (!(e->buttons() & Qt::LeftButton) || !doc_->episode()) return;
     playback_->SetPlaying(false);
-    doc_->SetCurrentFrame(static_cast<int>(std::floor(plot_->xAxis->pixelToCoord(e->position().x()))));
+    doc_->SetCurrentFrame(
+        static_cast<int>(std::floor(plot_->xAxis->pixelToCoord(e->position().x()))));
   };
   connect(plot_, &QCustomPlot::mousePress, this, scrub);
   connect(plot_, &QCustomPlot::mouseMove, this, scrub);
@@ -687,7 +708,8 @@ TimelineView::TimelineView(StudioDocument* doc, PlaybackController* playback, QW
   bar_row->addWidget(range_bar_);
   layout->addLayout(bar_row);
 
-  connect(frame_box_, qOverload<int>(&QSpinBox::valueChanged), doc_, &StudioDocument::SetCurrentFrame);
+  connect(frame_box_, qOverload<int>(&QSpinBox::valueChanged), doc_,
+          &StudioDocument::SetCurrentFrame);
   connect(speed_box_, qOverload<int>(&QComboBox::currentIndexChanged), this,
           [this](int i) { playback_->SetSpeed(speed_box_->itemData(i).toDouble()); });
   connect(follow, &QAction::toggled, lanes_, &TimelineLanes::SetFollowPlayhead);
@@ -765,8 +787,9 @@ void TimelineView::RebuildPlot() {
     const size_t dims = actions.empty() ? 0 : actions.front().size();
     std::vector<std::string> names;
     if (const ProjectStore* s = doc_->store()) names = s->info().action_spec.Names();
-    static const QColor kColors[] = {QColor(90, 200, 120), QColor(90, 160, 250), QColor(240, 110, 90),
-                                     QColor(230, 200, 80), QColor(190, 120, 230), QColor(90, 210, 210)};
+    static const QColor kColors[] = {QColor(90, 200, 120),  QColor(90, 160, 250),
+                                     QColor(240, 110, 90),  QColor(230, 200, 80),
+                                     QColor(190, 120, 230), QColor(90, 210, 210)};
     QVector<double> xs(static_cast<int>(actions.size()));
     for (int t = 0; t < xs.size(); ++t) xs[t] = t + 0.5;
     for (size_t d = 0; d < dims; ++d) {
@@ -778,7 +801,8 @@ void TimelineView::RebuildPlot() {
       }
       g->setData(xs, ys, true);
       g->setPen(QPen(kColors[d % 6], 1.6));
-      g->setName(d < names.size() ? QString::fromStdString(names[d]) : QStringLiteral("a%1").arg(d));
+      g->setName(d < names.size() ? QString::fromStdString(names[d])
+                                  : QStringLiteral("a%1").arg(d));
     }
     bool found = false;
     QCPRange yr = plot_->graphCount() > 0 ? plot_->graph(0)->getValueRange(found) : QCPRange(-1, 1);
@@ -826,10 +850,12 @@ void TimelineView::UpdatePlayhead() {
 
 void TimelineView::UpdateTransport() {
   playback_->action("action_play_pause")
-      ->setIcon(style()->standardIcon(playback_->playing() ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+      ->setIcon(style()->standardIcon(playback_->playing() ? QStyle::SP_MediaPause
+                                                           : QStyle::SP_MediaPlay));
   const double s = playback_->speed();
   for (int i = 0; i < speed_box_->count(); ++i) {
-    if (std::abs(speed_box_->itemData(i).toDouble() - s) < 1e-9 && speed_box_->currentIndex() != i) {
+    if (std::abs(speed_box_->itemData(i).toDouble() - s) < 1e-9 &&
+        speed_box_->currentIndex() != i) {
       speed_box_->blockSignals(true);
       speed_box_->setCurrentIndex(i);
       speed_box_->blockSignals(false);

@@ -20,6 +20,7 @@ class QScrollBar;
 namespace autofocus {
 
 class StudioDocument;
+class TimelineMetricLanes;
 
 // Playback and navigation over the document's cursor: play/pause at 0.25x..4x of the episode
 // frame rate, step, sub-sequence and flagged-frame jumps, loop a range. Every command is a
@@ -63,7 +64,8 @@ class PlaybackController : public QObject {
   void stateChanged();
 
  private:
-  QAction* Add(const QString& name, const QString& text, const QKeySequence& key, const QString& tip);
+  QAction* Add(const QString& name, const QString& text, const QKeySequence& key,
+               const QString& tip);
   void UpdateInterval();
 
   StudioDocument* doc_;
@@ -162,6 +164,8 @@ class TimelineView : public QWidget {
  public:
   TimelineView(StudioDocument* doc, PlaybackController* playback, QWidget* parent = nullptr);
   TimelineLanes* lanes() const { return lanes_; }
+  // Per-frame metric lanes under the track lanes (the attention compare view fills them).
+  TimelineMetricLanes* metricLanes() const { return metric_lanes_; }
   // The shared time axis (visible range, selected range).
   TimelineAxis* axis() const { return axis_; }
   // The action plot (nullptr when built without QCustomPlot).
@@ -185,6 +189,7 @@ class TimelineView : public QWidget {
   PlaybackController* playback_;
   TimelineAxis* axis_ = nullptr;
   TimelineLanes* lanes_ = nullptr;
+  TimelineMetricLanes* metric_lanes_ = nullptr;
   QScrollBar* range_bar_ = nullptr;
   QCustomPlot* plot_ = nullptr;
   QCPItemStraightLine* playhead_ = nullptr;

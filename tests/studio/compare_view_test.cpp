@@ -18,6 +18,8 @@
 #include "widgets/policies/policies_model.h"
 #include "widgets/policies/policies_panel.h"
 #include "widgets/studio_document.h"
+#include "widgets/timeline/metric_lanes.h"
+#include "widgets/timeline_view.h"
 
 namespace autofocus {
 namespace {
@@ -190,6 +192,7 @@ TEST_F(CompareViewTest, ModesSwitchAndPanesStaySynchronized) {
 TEST(PoliciesPanel, CompareAttentionFromTheRunsPanelChecksTheRunsAndOpensTheWindow) {
   MainWindow w;
   ASSERT_TRUE(w.document()->OpenProject(QString::fromStdString(Project().string())));
+  ASSERT_TRUE(w.document()->SetCurrentEpisode("episode_001"));
   auto* panel = w.findChild<PoliciesPanel*>("policiesPanel");
   ASSERT_NE(panel, nullptr);
   ASSERT_EQ(panel->model()->rowCount(), 2);
@@ -198,6 +201,19 @@ TEST(PoliciesPanel, CompareAttentionFromTheRunsPanelChecksTheRunsAndOpensTheWind
   EXPECT_EQ(panel->model()->checkedRuns(), QStringList{"bc"});
   EXPECT_EQ(panel->compareData()->sourceIds(), (QStringList{"run:bc", "ref:saliency"}));
   EXPECT_TRUE(panel->compareView()->window()->isVisible());
+  // The metric lanes also appear in the main window's timeline, on its axis.
+  ASSERT_TRUE(WaitFor([&] {
+    for (const auto& s : panel->compareData()->sources())
+      if (!s.ready()) return false;
+    return !panel->compareData()->busy();
+  })) << panel->compareData()->sources()[0].state.toStdString()
+      << " | " << panel->compareData()->sources()[1].state.toStdString();
+  const auto& lanes = w.timelineView()->metricLanes()->lanes();
+  ASSERT_EQ(lanes.size(), 3u);  // bc, the saliency target, the A/B disagreement
+  EXPECT_EQ(lanes[0].label, "bc cc saliency");
+  EXPECT_EQ(lanes[0].values, panel->compareData()->Metric(0));
+  EXPECT_EQ(lanes[2].values, panel->compareData()->DisagreementAB());
+  EXPECT_DOUBLE_EQ(lanes[2].hi, 2.0);
 }
 
 }  // namespace

@@ -61,7 +61,8 @@ QStringList CompareData::sourceIds() const {
 }
 
 void CompareData::SetSources(const QStringList& ids) {
-  if (ids.mid(0, 4) == sourceIds()) return;
+  // Ready sources are kept; the others are asked again (a failed child is retried when the user
+  // asks for the source again, a queued one is not queued twice).
   std::vector<CompareSource> next;
   for (const auto& id : ids.mid(0, 4)) {
     auto it = std::find_if(sources_.begin(), sources_.end(),

@@ -231,65 +231,47 @@ CompareLanes::CompareLanes(CompareView* view, QWidget* parent) : QWidget(parent)
   setMinimumHeight(60);
 }
 
+std::vector<MetricLane> CompareMetricLanes(const CompareData& data) {
+  std::vector<MetricLane> lanes;
+  const QString metric = data.metric();
+  for (int i = 0; i < static_cast<int>(data.sources().size()); ++i) {
+    MetricLane lane;
+    lane.values = data.Metric(i);
+    lane.label = QStringLiteral("%1 %2 %3")
+                     .arg(data.sources()[static_cast<size_t>(i)].label, metric, data.reference());
+    lane.colour = CompareView::Hue(i);
+    lane.lo = metric == "cc" ? -1 : 0;
+    lane.hi = 1;
+    if (metric == "kl") {
+      lane.hi = 0;
+      for (double x : lane.values)
+        if (std::isfinite(x)) lane.hi = std::max(lane.hi, x);
+    }
+    lanes.push_back(std::move(lane));
+  }
+  if (!data.DisagreementAB().empty())
+    lanes.push_back({CompareView::tr("disagreement A/B (1 − CC)"), data.DisagreementAB(), 0, 2,
+                     QColor(220, 60, 60)});
+  return lanes;
+}
+
 int CompareLanes::laneCount() const {
-  const auto& s = view_->data()->sources();
-  return static_cast<int>(s.size()) + (view_->data()->DisagreementAB().empty() ? 0 : 1);
+  return static_cast<int>(CompareMetricLanes(*view_->data()).size());
 }
 
 void CompareLanes::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.fillRect(rect(), palette().base());
   const int T = view_->document()->frameCount();
-  const auto& sources = view_->data()->sources();
-  const int lanes = laneCount();
-  if (T <= 0 || lanes == 0) return;
-  const int left = 150, h = std::max(14, height() / lanes);
-  auto x_of = [&](double t) { return left + (width() - left - 4) * (T > 1 ? t / (T - 1) : 0.0); };
-  const QString metric = view_->data()->metric();
-  auto draw_lane = [&](int row, const QString& label, const std::vector<double>& v, double lo,
-                       double hi, QColor colour) {
-    const int y0 = row * h;
-    p.setPen(palette().text().color());
-    p.drawText(QRect(4, y0, left - 8, h), Qt::AlignVCenter | Qt::AlignLeft,
-               p.fontMetrics().elidedText(label, Qt::ElideMiddle, left - 8));
-    p.setPen(QColor(128, 128, 128, 80));
-    p.drawLine(left, y0 + h - 1, width(), y0 + h - 1);
-    if (v.empty()) return;
-    QPainterPath path;
-    bool open = false;
-    for (size_t t = 0; t < v.size(); ++t) {
-      if (!std::isfinite(v[t])) {
-        open = false;
-        continue;
-      }
-      const double f = hi > lo ? std::clamp((v[t] - lo) / (hi - lo), 0.0, 1.0) : 0.5;
-      const QPointF pt(x_of(static_cast<double>(t)), y0 + h - 2 - f * (h - 4));
-      if (open)
-        path.lineTo(pt);
-      else
-        path.moveTo(pt);
-      open = true;
-    }
-    p.setPen(QPen(colour, 1.5));
-    p.drawPath(path);
+  const std::vector<MetricLane> lanes = CompareMetricLanes(*view_->data());
+  if (T <= 0 || lanes.empty()) return;
+  const int left = 150, h = std::max(14, height() / static_cast<int>(lanes.size()));
+  auto x_of = [&](int t) {
+    return left + (width() - left - 4) * (T > 1 ? t / double(T - 1) : 0.0);
   };
-  for (int i = 0; i < static_cast<int>(sources.size()); ++i) {
-    const auto& m = view_->data()->Metric(i);
-    double lo = metric == "cc" ? -1 : 0, hi = 1;
-    if (metric == "kl") {
-      hi = 0;
-      for (double x : m)
-        if (std::isfinite(x)) hi = std::max(hi, x);
-    }
-    draw_lane(i,
-              QStringLiteral("%1 %2 %3")
-                  .arg(sources[static_cast<size_t>(i)].label, metric, view_->data()->reference()),
-              m, lo, hi, CompareView::Hue(i));
-  }
-  const auto& d = view_->data()->DisagreementAB();
-  if (!d.empty())
-    draw_lane(static_cast<int>(sources.size()), tr("disagreement A/B (1 − CC)"), d, 0, 2,
-              QColor(220, 60, 60));
+  for (size_t row = 0; row < lanes.size(); ++row)
+    DrawMetricLane(p, lanes[row], QRectF(0, static_cast<double>(row) * h, width(), h), left, x_of,
+                   0, T - 1);
   p.setPen(QPen(palette().highlight().color(), 2));
   const double x = x_of(view_->document()->currentFrame());
   p.drawLine(QPointF(x, 0), QPointF(x, height()));
@@ -358,7 +340,8 @@ CompareView::CompareView(StudioDocument* doc, CompareData* data, QWidget* parent
       button("compareNextPeak", tr("Peak ▶"), tr("Next local maximum of the disagreement"));
   QToolButton* strip =
       button("compareExportStrip", tr("Export strip…"),
-             tr("The episode's frames as a PNG grid: rows = sources, columns = frames"));
+             tr("The selected timeline range (else the episode) as a PNG grid: rows = sources, "
+                "columns = frames"));
   bar->addStretch(1);
   outer->addLayout(bar);
 
@@ -440,6 +423,11 @@ void CompareView::SetSources(const QStringList& ids) {
     if (!id.isEmpty()) kept << id;
   data_->SetSources(kept);
   Rebuild();
+}
+
+void CompareView::SetStripRange(int first, int last) {
+  strip_first_ = first;
+  strip_last_ = last;
 }
 
 void CompareView::SetMode(CompareMode mode) {
@@ -559,7 +547,9 @@ void CompareView::ExportStrip() {
                                                     doc_->currentEpisodeName() + "-attention.png",
                                                     tr("PNG images (*.png)"));
   if (file.isEmpty()) return;
-  const QImage img = RenderStrip(0, doc_->frameCount() - 1, 6);
+  const bool ranged = strip_first_ >= 0 && strip_last_ >= strip_first_;
+  const QImage img = ranged ? RenderStrip(strip_first_, strip_last_, 6)
+                            : RenderStrip(0, doc_->frameCount() - 1, 6);
   if (img.isNull() || !img.save(file, "PNG"))
     status_->setText(tr("Could not write %1").arg(file));
   else

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "widgets/frame_view.h"
+#include "widgets/timeline/metric_lanes.h"
 
 class QComboBox;
 class QLabel;
@@ -52,6 +53,11 @@ class ComparePane : public QWidget {
   bool panning_ = false, swiping_ = false;
 };
 
+// The lanes of `data`: per source its metric against the reference (CC in [-1, 1], SIM in
+// [0, 1], KL from 0 to its maximum), then the A/B disagreement 1 - CC in [0, 2] when two sources
+// are ready. Drawn under the panes and in the main window's timeline.
+std::vector<MetricLane> CompareMetricLanes(const CompareData& data);
+
 // Metric lanes under the panes: per source its per-frame metric against the reference, and the
 // disagreement (1 - CC) of sources A and B; the playhead line; a click seeks.
 class CompareLanes : public QWidget {
@@ -90,6 +96,8 @@ class CompareView : public QWidget {
   void SetAvailableSources(const QStringList& ids);
   // Pane sources (up to 4; "" leaves a pane empty).
   void SetSources(const QStringList& ids);
+  // Frame range of the strip export (the timeline's selected range); {-1, -1} = the episode.
+  void SetStripRange(int first, int last);
   void SetMode(CompareMode mode);
   CompareMode mode() const { return mode_; }
   // Swipe divider as a fraction of the image width, [0, 1].
@@ -132,6 +140,7 @@ class CompareView : public QWidget {
   HeatmapStyle style_;
   CompareMode mode_ = CompareMode::kSideBySide;
   double swipe_ = 0.5;
+  int strip_first_ = -1, strip_last_ = -1;
   std::vector<ComparePane*> panes_;
   std::vector<QComboBox*> choosers_;
   QComboBox* mode_box_ = nullptr;

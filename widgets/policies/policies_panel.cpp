@@ -12,6 +12,8 @@
 #include "widgets/policies/compare_view.h"
 #include "widgets/policies/policies_model.h"
 #include "widgets/studio_document.h"
+#include "widgets/timeline/metric_lanes.h"
+#include "widgets/timeline_view.h"
 #include "widgets/train/train_install.h"
 #include "widgets/train/train_runs_model.h"
 #include "widgets/train/train_runs_panel.h"
@@ -100,6 +102,15 @@ PoliciesPanel* InstallPolicies(MainWindow* w) {
   w->AddDock(dock, Qt::BottomDockWidgetArea);
   if (auto* runs = w->findChild<QDockWidget*>("dock_train_runs")) w->tabifyDockWidget(runs, dock);
   if (auto* timeline = w->findChild<QDockWidget*>("dock_timeline")) timeline->raise();
+  // The compare view's metric lanes also appear in the timeline, on its zoomable axis; its
+  // selected range is the strip export's range.
+  if (TimelineView* timeline = w->timelineView()) {
+    QObject::connect(panel->compareData(), &CompareData::changed, timeline, [panel, timeline] {
+      timeline->metricLanes()->SetLanes(CompareMetricLanes(*panel->compareData()));
+    });
+    QObject::connect(timeline, &TimelineView::rangeSelected, panel->compareView(),
+                     &CompareView::SetStripRange);
+  }
   const TrainUi train = FindTrainUi(w);
   if (train.panel) {
     train.panel->SetAttentionAvailable(true);
