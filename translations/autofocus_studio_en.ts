@@ -374,6 +374,10 @@
         <source>The selected timeline range (else the episode) as a PNG grid: rows = sources, columns = frames</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>vs policy A</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>autofocus::CurationController</name>

@@ -370,6 +370,10 @@
         <source>The selected timeline range (else the episode) as a PNG grid: rows = sources, columns = frames</source>
         <translation>所选时间轴范围（否则整个片段）导出为 PNG 网格：行 = 来源，列 = 帧</translation>
     </message>
+    <message>
+        <source>vs policy A</source>
+        <translation>对比策略 A</translation>
+    </message>
 </context>
 <context>
     <name>autofocus::CurationController</name>

@@ -684,4 +684,5 @@ ZH = {
     "raw": "原始数据",
     "Frame to show (auto: one where the overlays show something)": "要显示的帧（auto：选择叠加层有内容的帧）",
     "The selected timeline range (else the episode) as a PNG grid: rows = sources, columns = frames": "所选时间轴范围（否则整个片段）导出为 PNG 网格：行 = 来源，列 = 帧",
+    "vs policy A": "对比策略 A",
 }

@@ -2,6 +2,7 @@
 // so the `autofocus` binary itself never loads LibTorch). Computes (or reads from the project's
 // cache) attention maps of runs on episodes and scores them against a reference map.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -12,6 +13,8 @@
 
 #include "app/autofocus/console_progress.h"
 #include "core/attention/attention_maps.h"
+#include "core/attention/attention_options.h"
+#include "core/attention/attention_reference.h"
 #include "core/attention/attention_scoring.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
@@ -50,6 +53,39 @@ autofocus::TrainOptions RunTrainOptions(const std::filesystem::path& run_dir) {
 
 }  // namespace
 
+namespace autofocus {
+
+// Another run's attention as the reference (policy vs policy): its maps with the same method
+// and options, negative values clipped, bilinear to width x height; key objects, distractors and
+// the icon region come from the saliency reference (ground truth when there are no key
+// objects), and there are no fixations, so NSS and AUC-Judd stay null.
+ReferenceEpisode PolicyReference(const ProjectStore& store, const std::string& run,
+                                 const std::string& episode, const AttentionOptions& o,
+                                 const TrainOptions& train, int width, int height,
+                                 const ProgressCallback& progress) {
+  ReferenceEpisode ref;
+  try {
+    ref = BuildReference(store, episode, "saliency", train, width, height);
+  } catch (const Error&) {
+    ref = BuildReference(store, episode, "ground-truth", train, width, height);
+  }
+  const AttentionMaps maps =
+      RunAttention(store, run, episode, o, progress, StopOnFlag(cli::StopRequested()));
+  const size_t frame = static_cast<size_t>(width) * static_cast<size_t>(height);
+  ref.kind = "run:" + run;
+  ref.maps.assign(static_cast<size_t>(maps.frames) * frame, 0.f);
+  for (int64_t t = 0; t < maps.frames; ++t) {
+    std::vector<float> clipped(maps.frame(t), maps.frame(t) + maps.frame_size());
+    for (float& v : clipped) v = std::max(0.f, v);
+    ResizeBilinear(clipped.data(), static_cast<int>(maps.height), static_cast<int>(maps.width),
+                   height, width, ref.maps.data() + static_cast<size_t>(t) * frame);
+  }
+  for (auto& f : ref.fixations) f.clear();
+  return ref;
+}
+
+}  // namespace autofocus
+
 int main(int argc, char** argv) {
   using namespace autofocus;
   std::string project, runs_text, episodes_text, reference = "saliency", out_dir,
@@ -76,8 +112,14 @@ int main(int argc, char** argv) {
   app.add_option("--smoothgrad-sigma", o.smoothgrad_sigma, "SmoothGrad noise std (input units)")
       ->capture_default_str();
   app.add_option("--seed", o.seed, "SmoothGrad noise seed")->capture_default_str();
-  app.add_option("--reference", reference, "saliency | gaze | ground-truth")
-      ->check(CLI::IsMember(ReferenceKinds()))
+  app.add_option("--reference", reference,
+                 "saliency | gaze | ground-truth | run:NAME (another run's attention)")
+      ->check([](const std::string& v) -> std::string {
+        const auto& kinds = ReferenceKinds();
+        if (std::find(kinds.begin(), kinds.end(), v) != kinds.end()) return {};
+        if (v.rfind("run:", 0) == 0 && v.size() > 4) return {};
+        return "expected saliency, gaze, ground-truth or run:NAME, got \"" + v + "\"";
+      })
       ->capture_default_str();
   app.add_option("--out", out_dir,
                  "Report folder: RUN/EPISODE.json per-frame scores and summary.json "
@@ -151,8 +193,11 @@ int main(int argc, char** argv) {
         auto it = references.find(key);
         if (it == references.end())
           it = references
-                   .emplace(key, BuildReference(store, episode, reference, train, spec.width,
-                                                spec.height))
+                   .emplace(key, reference.rfind("run:", 0) == 0
+                                     ? PolicyReference(store, reference.substr(4), episode, o,
+                                                       train, spec.width, spec.height, progress)
+                                     : BuildReference(store, episode, reference, train, spec.width,
+                                                      spec.height))
                    .first;
         const auto scores = ScoreAttention(maps, it->second, evidence);
         Json report = ScoresJson(scores);

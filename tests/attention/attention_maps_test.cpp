@@ -305,6 +305,27 @@ TEST(AttentionCli, ScoresTwoRunsAndWritesTheReport) {
                               "--action", "yaw", "--progress", "none"});
   EXPECT_EQ(action.exit_code, 1);
   EXPECT_NE(action.err.find("steer"), std::string::npos) << action.err;
+
+  // Policy against policy: a run scored against its own attention has CC 1 and SIM 1 on every
+  // frame (both maps clipped and upsampled alike); there are no fixations, so NSS is null.
+  const auto self =
+      RunCli({"attention", project.string(), "--runs", "reg", "--episodes", ep, "--reference",
+              "run:reg", "--out", out.path().string(), "--json", "--progress", "none"});
+  ASSERT_EQ(self.exit_code, 0) << self.err;
+  const Json frames = LoadJsonFile(out / "reg" / (ep + ".json"))["frames"];
+  ASSERT_EQ(frames.size(), 20u);
+  for (const auto& f : frames) {
+    EXPECT_TRUE(f["nss"].is_null()) << f.dump();
+    EXPECT_NEAR(f["cc"].get<double>(), 1.0, 1e-5) << f.dump();
+    EXPECT_NEAR(f["sim"].get<double>(), 1.0, 1e-5) << f.dump();
+  }
+  const auto other = RunCli({"attention", project.string(), "--runs", "reg", "--episodes", ep,
+                             "--reference", "run:bc", "--json", "--progress", "none"});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  const double cc = ParseJsonText(other.out, "stdout")["runs"][0]["mean"]["cc"].get<double>();
+  EXPECT_LT(cc, 0.999);  // two differently trained policies do not look alike everywhere
+  EXPECT_EQ(
+      RunCli({"attention", project.string(), "--runs", "bc", "--reference", "run:"}).exit_code, 2);
 }
 
 }  // namespace

@@ -141,6 +141,13 @@ TEST_F(CompareViewTest, ComputesMissingMapsInTheBackgroundThenScoresThem) {
   EXPECT_GE(d[static_cast<size_t>(peak)], d[static_cast<size_t>(std::max(0, peak - 1))]);
   EXPECT_EQ(view->lanes()->laneCount(), 4);  // 3 sources + the A/B disagreement
 
+  // Policy against policy: source A as the reference gives A a CC of 1 on every frame.
+  data->SetReference("source:0");
+  ASSERT_EQ(data->Metric(0).size(), 20u);
+  for (double v : data->Metric(0)) EXPECT_NEAR(v, 1.0, 1e-9);
+  EXPECT_EQ(data->Metric(1).size(), 20u);
+  data->SetReference("saliency");
+
   // SIM of a map with itself is 1; of the policies, within [0, 1].
   data->SetMetric("sim");
   EXPECT_NEAR(data->Metric(2)[static_cast<size_t>(largest)], 1.0, 1e-6);

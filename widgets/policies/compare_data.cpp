@@ -181,21 +181,31 @@ void CompareData::ComputeMetrics() {
   disagreement_ab_ = Disagreement(0, 1);
   const ProjectStore* store = doc_->store();
   if (!store || sources_.empty()) return;
+  // The reference: a built one (saliency, gaze, ground truth) or source A itself ("source:0":
+  // policy against policy).
   ReferenceEpisode ref;
-  try {
-    ref = BuildReference(*store, doc_->currentEpisodeName().toStdString(), reference_.toStdString(),
-                         TrainOptions{}, kGridWidth, kGridHeight);
-  } catch (const std::exception&) {
-    return;  // no reference of this kind for the episode: the lanes say so (empty)
+  int T = 0;
+  const CompareSource* ref_source = nullptr;
+  if (reference_ == "source:0") {
+    if (!sources_[0].ready()) return;
+    ref_source = &sources_[0];
+    T = ref_source->frames;
+  } else {
+    try {
+      ref = BuildReference(*store, doc_->currentEpisodeName().toStdString(),
+                           reference_.toStdString(), TrainOptions{}, kGridWidth, kGridHeight);
+    } catch (const std::exception&) {
+      return;  // no reference of this kind for the episode: the lanes say so (empty)
+    }
+    T = static_cast<int>(ref.maps.size() / kGrid);
   }
-  const int T = static_cast<int>(ref.maps.size() / kGrid);
   for (size_t i = 0; i < sources_.size(); ++i) {
     const CompareSource& s = sources_[i];
     if (!s.ready() || s.frames != T) continue;
     std::vector<double>& out = metrics_[i];
     out.resize(static_cast<size_t>(T));
     for (int t = 0; t < T; ++t) {
-      const float* r = ref.frame(static_cast<size_t>(t));
+      const float* r = ref_source ? ref_source->Map(t) : ref.frame(static_cast<size_t>(t));
       const float* p = s.Map(t);
       double v = std::numeric_limits<double>::quiet_NaN();
       if (metric_ == "cc")

@@ -45,7 +45,7 @@ class CompareData : public QObject {
   void SetSources(const QStringList& ids);
   QStringList sourceIds() const;
   const std::vector<CompareSource>& sources() const { return sources_; }
-  // Reference kind of the metric lanes: saliency | gaze | ground-truth.
+  // Reference of the metric lanes: saliency | gaze | ground-truth | source:0 (source A).
   void SetReference(const QString& kind);
   QString reference() const { return reference_; }
   // Metric of the lanes: cc | sim | kl.

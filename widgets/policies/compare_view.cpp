@@ -314,6 +314,7 @@ CompareView::CompareView(StudioDocument* doc, CompareData* data, QWidget* parent
   reference_box_->addItem(tr("vs saliency target"), "saliency");
   reference_box_->addItem(tr("vs gaze"), "gaze");
   reference_box_->addItem(tr("vs ground truth"), "ground-truth");
+  reference_box_->addItem(tr("vs policy A"), "source:0");
   metric_box_ = new QComboBox(this);
   metric_box_->setObjectName("compareMetric");
   metric_box_->addItem(tr("CC"), "cc");
