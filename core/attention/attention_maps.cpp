@@ -21,6 +21,13 @@ struct AttentionComputer::Impl {
   double action_scale = 1;  // forward's de-normalisation std of that action (head is normalised)
   torch::jit::Module module;
   int map_h = 0, map_w = 0;  // stored map size
+  torch::Tensor state;       // the batch's raw state (policies with a state input), else undefined
+
+  // head()'s state argument: forward() standardises the raw state before calling head.
+  torch::Tensor HeadState() const {
+    if (!module.hasattr("state_mean")) return state;
+    return (state - module.attr("state_mean").toTensor()) / module.attr("state_std").toTensor();
+  }
 
   torch::Tensor Encode(const torch::Tensor& x) {
     return module.get_method("encode")({x}).toTensor();
@@ -46,7 +53,8 @@ struct AttentionComputer::Impl {
       z = Encode(x);
     }
     z = z.detach().requires_grad_(true);
-    const auto a = module.get_method("head")({z}).toTensor();
+    const auto a = state.defined() ? module.get_method("head")({z, HeadState()}).toTensor()
+                                   : module.get_method("head")({z}).toTensor();
     a.select(1, action).sum().backward();
     const auto g = z.grad();
     torch::NoGradGuard no_grad;
@@ -72,7 +80,8 @@ struct AttentionComputer::Impl {
         }
       }
       xi.requires_grad_(true);
-      const auto a = module.forward({xi}).toTensor();
+      const auto a = state.defined() ? module.forward({xi, state}).toTensor()
+                                     : module.forward({xi}).toTensor();
       a.select(1, action).sum().backward();
       torch::NoGradGuard no_grad;
       sum += std::get<0>(xi.grad().abs().max(1));
@@ -95,10 +104,6 @@ AttentionComputer::AttentionComputer(const std::filesystem::path& policy,
                     "baselines are not supported");
   if (options.UsesAction()) {
     m.action = ActionIndex(m.spec.action_names, m.options.action);
-    if (m.spec.state_dim > 0)
-      throw Error(m.spec.file.string(), "state",
-                  "gradcam and input-gradient of a policy with a state input are not supported "
-                  "yet (use --method activation)");
   }
   if (!std::filesystem::exists(m.spec.module))
     throw Error(m.spec.module.string(), "", "missing (the run has not finished?)");
@@ -138,8 +143,17 @@ std::pair<int, int> AttentionComputer::MapSize() const {
   return {impl_->map_h, impl_->map_w};
 }
 
-void AttentionComputer::ComputeBatch(const float* obs, int n, float* out, int64_t first_frame) {
+void AttentionComputer::ComputeBatch(const float* obs, int n, float* out, int64_t first_frame,
+                                     const float* state) {
   Impl& m = *impl_;
+  m.state = torch::Tensor();
+  if (m.spec.state_dim > 0 && m.options.UsesAction()) {
+    if (!state)
+      throw Error(m.spec.file.string(), "state",
+                  "the policy takes a state input: " + m.options.method + " needs the state");
+    m.state =
+        torch::from_blob(const_cast<float*>(state), {n, m.spec.state_dim}, torch::kFloat32).clone();
+  }
   if (m.options.threads > 0) torch::set_num_threads(m.options.threads);
   const auto x = torch::from_blob(
       const_cast<float*>(obs), {n, m.spec.channels, m.spec.height, m.spec.width}, torch::kFloat32);
@@ -178,18 +192,46 @@ AttentionMaps AttentionComputer::ComputeEpisode(const ProjectStore& store,
   const size_t obs_size = m.spec.ObservationSize();
   const int batch = m.options.batch;
   std::vector<float> obs(static_cast<size_t>(batch) * obs_size);
+  // The state of every stacked frame, oldest first, the first frame standing in before the
+  // start: training's order (core/train/train_data.cpp), from policy.json's state.keys.
+  const bool with_state = m.spec.state_dim > 0 && m.options.UsesAction();
+  std::vector<std::string> keys;
+  if (with_state) {
+    for (const auto& k : m.spec.raw.at("state").value("keys", Json::array()))
+      keys.push_back(k.get<std::string>());
+    for (const auto& k : keys)
+      if (!ep.state.count(k))
+        throw Error(store.EpisodeDir(episode).string(), "state." + k,
+                    "the policy takes this state key; the episode has none");
+  }
+  auto state_row = [&](int64_t t, std::vector<float>* row) {
+    for (int k = 0; k < m.spec.stack; ++k) {
+      const int64_t tt = std::max<int64_t>(0, t - (m.spec.stack - 1 - k));
+      for (const auto& key : keys) {
+        const auto& v = ep.state.at(key)[static_cast<size_t>(tt)];
+        row->insert(row->end(), v.begin(), v.end());
+      }
+    }
+  };
+  std::vector<float> states;
   const auto t0 = std::chrono::steady_clock::now();
   for (int64_t first = 0; first < out.frames; first += batch) {
     ThrowIfStopped(stop);
     const int n = static_cast<int>(std::min<int64_t>(batch, out.frames - first));
+    states.clear();
     for (int i = 0; i < n; ++i) {
       stacker.Push(source->Read(static_cast<int>(first + i)));
       const std::vector<float> o = stacker.Observation();
       std::copy(o.begin(), o.end(),
                 obs.begin() + static_cast<long>(static_cast<size_t>(i) * obs_size));
+      if (with_state) state_row(first + i, &states);
     }
+    if (with_state && states.size() != static_cast<size_t>(n) * m.spec.state_dim)
+      throw Error(m.spec.file.string(), "state.shape",
+                  "the episode's state has " + std::to_string(states.size() / n) +
+                      " values per frame, the policy takes " + std::to_string(m.spec.state_dim));
     ComputeBatch(obs.data(), n, out.data.data() + static_cast<size_t>(first) * out.frame_size(),
-                 first);
+                 first, with_state ? states.data() : nullptr);
     if (progress) {
       const int64_t done = first + n;
       const double el =

@@ -41,7 +41,10 @@ class AttentionComputer {
 
   // Maps of n observations (n x C x H x W floats in [0,1], C order) written to out (n x h x w);
   // `first_frame` is the episode index of the first one (seeds SmoothGrad's noise per frame).
-  void ComputeBatch(const float* obs, int n, float* out, int64_t first_frame = 0);
+  // `state` (n x state_dim raw values, stacked as in training) is required for a policy with a
+  // state input and gradcam/input-gradient; activation does not use it.
+  void ComputeBatch(const float* obs, int n, float* out, int64_t first_frame = 0,
+                    const float* state = nullptr);
 
   // Maps of every frame of `episode`: frames read through the store, preprocessed and stacked
   // as in training (core/train/observation.h), run in batches of options().batch. Reports

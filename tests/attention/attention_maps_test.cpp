@@ -27,7 +27,8 @@ using testing::TempDir;
 
 // A tiny run (1 epoch, 72x128 input, 1 thread) named `name` in the shared sample project.
 std::filesystem::path TrainTinyRun(const std::string& name, const std::string& regularizer,
-                                   uint64_t seed = 1) {
+                                   uint64_t seed = 1,
+                                   const std::vector<std::string>& state_keys = {}) {
   const auto& project = testing::SmallSampleProject();
   const auto dir = RunDirectory(project, name);
   if (std::filesystem::exists(dir / "policy.pt")) return dir;
@@ -41,6 +42,7 @@ std::filesystem::path TrainTinyRun(const std::string& name, const std::string& r
   o.threads = 1;
   o.seed = seed;
   o.val_fraction = 0.34;
+  o.state_keys = state_keys;
   EXPECT_EQ(RunTraining(project, o).status, "completed");
   return dir;
 }
@@ -270,6 +272,56 @@ TEST(AttentionMaps, ScoresAgainstTheSampleWorldReferences) {
   }
   const ReferenceEpisode gaze = BuildReference(store, ep, "gaze", TrainOptions{}, 128, 72);
   EXPECT_GT(*std::max_element(gaze.maps.begin(), gaze.maps.end()), 0.5f);  // maps divided by max
+}
+
+// A policy with a state input (the sample world's speed): Grad-CAM and the input gradient get
+// the state stacked as in training; head() sees it standardised as forward() does.
+TEST(AttentionMaps, GradCamAndInputGradientOfAPolicyWithAState) {
+  const auto run = TrainTinyRun("speed", "none", 1, {"speed"});
+  AttentionOptions o;
+  o.method = "gradcam";
+  o.action = "steer";
+  AttentionComputer computer(run, o);
+  const PolicySpec& spec = computer.spec();
+  ASSERT_EQ(spec.state_dim, spec.stack);  // one speed per stacked frame
+  const auto [h, w] = computer.MapSize();
+  std::vector<float> obs = Observation(spec, 5);
+  std::vector<float> map(static_cast<size_t>(h * w)), other(map.size());
+  EXPECT_THROW(computer.ComputeBatch(obs.data(), 1, map.data()), Error);  // no state given
+  std::vector<float> slow(static_cast<size_t>(spec.state_dim), 0.5f),
+      fast(static_cast<size_t>(spec.state_dim), 12.f);
+  computer.ComputeBatch(obs.data(), 1, map.data(), 0, slow.data());
+  computer.ComputeBatch(obs.data(), 1, other.data(), 0, fast.data());
+  // The closed form with LibTorch directly: d head(z, (s - mean) / std)[steer] / dz, pooled.
+  auto module = torch::jit::load((run / "policy.pt").string());
+  const auto x = torch::from_blob(obs.data(), {1, spec.channels, spec.height, spec.width}).clone();
+  const auto z = module.get_method("encode")({x}).toTensor().detach().requires_grad_(true);
+  auto s = torch::full({1, spec.state_dim}, 0.5f);
+  if (module.hasattr("state_mean"))
+    s = (s - module.attr("state_mean").toTensor()) / module.attr("state_std").toTensor();
+  module.get_method("head")({z, s}).toTensor().select(1, 1).sum().backward();
+  const auto cam = (z.grad().mean({2, 3}, true) * z).sum(1)[0].detach();
+  const float scale =
+      module.hasattr("action_std") ? module.attr("action_std").toTensor()[1].item<float>() : 1.f;
+  double worst = 0, changed = 0;
+  for (int i = 0; i < h * w; ++i) {
+    worst = std::max(worst, std::abs(cam.view(-1)[i].item<double>() * scale - map[i]));
+    changed = std::max(changed, static_cast<double>(std::abs(map[i] - other[i])));
+  }
+  EXPECT_LT(worst, 1e-5);
+  EXPECT_GT(changed, 0.0);  // the state reaches the head: another speed, another map
+
+  // The episode path stacks the episode's own speeds; the CLI runs both gradient methods.
+  const ProjectStore store = ProjectStore::Open(testing::SmallSampleProject());
+  const AttentionMaps maps = computer.ComputeEpisode(store, FirstEpisode());
+  EXPECT_EQ(maps.frames, 20);
+  for (float v : maps.data) ASSERT_TRUE(std::isfinite(v));
+  for (const char* method : {"gradcam", "input-gradient"}) {
+    const auto r = RunCli({"attention", testing::SmallSampleProject().string(), "--runs", "speed",
+                           "--episodes", FirstEpisode(), "--method", method, "--action", "steer",
+                           "--reference", "ground-truth", "--progress", "none"});
+    EXPECT_EQ(r.exit_code, 0) << method << ": " << r.err;
+  }
 }
 
 TEST(AttentionCli, ScoresTwoRunsAndWritesTheReport) {
