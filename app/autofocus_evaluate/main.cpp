@@ -8,9 +8,11 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "app/autofocus/console_progress.h"
+#include "core/attention/attention_maps.h"
 #include "core/base/error.h"
 #include "core/base/json_io.h"
 #include "core/dataset/project_store.h"
@@ -96,8 +98,49 @@ void PrintTable(const sim::ClosedLoopResult& r) {
 
 }  // namespace
 
+namespace autofocus {
+
+// The TorchScript driver plus the activation attention of each step's own observation (the
+// same map `autofocus attention` computes), for --video-attention. One extra encoder pass per
+// step, so only when videos are asked for.
+class AttentionDriver : public TorchScriptDriver {
+ public:
+  explicit AttentionDriver(const std::filesystem::path& path)
+      : TorchScriptDriver(path), computer_(path, [] {
+          AttentionOptions o;
+          o.threads = 1;  // parallelism is over rollouts
+          return o;
+        }()) {
+    std::tie(h_, w_) = computer_.MapSize();
+  }
+  sim::Action Act(const cv::Mat& frame, const sim::WorldState& state,
+                  const sim::Action& previous) override {
+    const sim::Action a = TorchScriptDriver::Act(frame, state, previous);
+    const std::vector<float> obs = LastObservation();
+    map_.assign(static_cast<size_t>(h_) * w_, 0.f);
+    computer_.ComputeBatch(obs.data(), 1, map_.data(), 0,
+                           LastState().empty() ? nullptr : LastState().data());
+    return a;
+  }
+  bool LastAttention(std::vector<float>* map, int* h, int* w) const override {
+    if (map_.empty()) return false;
+    *map = map_;
+    *h = h_;
+    *w = w_;
+    return true;
+  }
+
+ private:
+  AttentionComputer computer_;
+  int h_ = 0, w_ = 0;
+  std::vector<float> map_;
+};
+
+}  // namespace autofocus
+
 int main(int argc, char** argv) {
   std::string policy_path, kind = "model", seeds = "0,1", progress_mode = "bar", video;
+  bool video_attention = false;  // overlay the activation map in the videos
   std::string frame_size;
   bool json = false, no_save = false;
   sim::ClosedLoopOptions o;
@@ -133,6 +176,8 @@ int main(int argc, char** argv) {
   app.add_option("--frame-size", frame_size,
                  "Rendered frame WxH (default: the run's project frame size, else 320x180)");
   app.add_option("--video", video, "Write one MP4 per route x seed run into this folder");
+  app.add_flag("--video-attention", video_attention,
+               "Overlay the policy's activation attention of every step on the --video frames");
   app.add_flag("--json", json, "Print the result as JSON on stdout");
   app.add_flag("--no-save", no_save, "Do not write RUN/evaluations/<split>-<setting>.json");
   app.add_option("--threads", o.threads, "Rollouts in parallel (results do not depend on it)")
@@ -178,7 +223,12 @@ int main(int argc, char** argv) {
       UseSingleThreadedTorch();
       name = spec.module.string();
       const std::filesystem::path file = policy_path;
-      factory = [file] { return std::make_unique<TorchScriptDriver>(file); };
+      if (video_attention) {
+        if (video.empty()) throw Error("", "--video-attention", "needs --video DIR");
+        factory = [file] { return std::make_unique<AttentionDriver>(file); };
+      } else {
+        factory = [file] { return std::make_unique<TorchScriptDriver>(file); };
+      }
       factory();  // fail early, on this thread, with the loader's message
     }
 

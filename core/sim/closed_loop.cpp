@@ -30,10 +30,32 @@ class RunVideo {
     height_ = height + kCaption + (height % 2);
     writer_.Open(file, width_, height_, mo);
   }
-  void Write(int step, const cv::Mat& bgr, const Action& a) {
+  // `attention` (h x w, optional): overlaid min-max per frame on the turbo colormap, alpha
+  // growing with the value so the frame stays visible where the policy does not look.
+  void Write(int step, const cv::Mat& bgr, const Action& a,
+             const std::vector<float>* attention = nullptr, int h = 0, int w = 0) {
     canvas_.create(height_, width_, CV_8UC3);
     canvas_.setTo(cv::Scalar(0, 0, 0));
     bgr.copyTo(canvas_(cv::Rect(0, 0, bgr.cols, bgr.rows)));
+    if (attention && h > 0 && w > 0 && attention->size() == static_cast<size_t>(h) * w) {
+      cv::Mat m(h, w, CV_32F, const_cast<float*>(attention->data())), up, u8, colour;
+      cv::resize(m, up, bgr.size(), 0, 0, cv::INTER_LINEAR);
+      double lo = 0, hi = 0;
+      cv::minMaxLoc(up, &lo, &hi);
+      up.convertTo(u8, CV_8U, hi > lo ? 255.0 / (hi - lo) : 0.0,
+                   hi > lo ? -255.0 * lo / (hi - lo) : 0.0);
+      cv::applyColorMap(u8, colour, cv::COLORMAP_TURBO);
+      cv::Mat region = canvas_(cv::Rect(0, 0, bgr.cols, bgr.rows));
+      for (int y = 0; y < bgr.rows; ++y) {
+        for (int x = 0; x < bgr.cols; ++x) {
+          const float alpha = 0.6f * u8.at<uint8_t>(y, x) / 255.f;
+          cv::Vec3b& p = region.at<cv::Vec3b>(y, x);
+          const cv::Vec3b c = colour.at<cv::Vec3b>(y, x);
+          for (int k = 0; k < 3; ++k)
+            p[k] = static_cast<uint8_t>(std::lround((1 - alpha) * p[k] + alpha * c[k]));
+        }
+      }
+    }
     char text[96];
     std::snprintf(text, sizeof text, "t=%d thr %.2f steer %+.2f brake %.2f", step, a.throttle,
                   a.steer, a.brake);
@@ -182,7 +204,14 @@ ClosedLoopRun RunClosedLoop(
     const Action proposed = policy.Act(frame, sim.state(), previous);
     const Action applied = ClampAction(t < o.noop_steps ? NoOpAction() : proposed);
     if (on_frame) on_frame(t, frame, applied);
-    if (video) video->Write(t, frame, applied);
+    if (video) {
+      std::vector<float> attention;
+      int ah = 0, aw = 0;
+      if (policy.LastAttention(&attention, &ah, &aw))
+        video->Write(t, frame, applied, &attention, ah, aw);
+      else
+        video->Write(t, frame, applied);
+    }
     const StepInfo info = sim.Step(applied);
     previous = applied;
     run.steps = t + 1;

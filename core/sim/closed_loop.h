@@ -53,6 +53,12 @@ class ClosedLoopPolicy {
   // project stores it (icons included in confounded mode), `state` the world (only the expert
   // may look at it), `previous` the control applied at the previous step (no-op at step 0).
   virtual Action Act(const cv::Mat& frame, const WorldState& state, const Action& previous) = 0;
+  // The attention map (h x w, row-major, any non-negative scale) behind the last Act, when the
+  // policy offers one; videos overlay it. Default: none.
+  virtual bool LastAttention(std::vector<float>* map, int* h, int* w) const {
+    (void)map, (void)h, (void)w;
+    return false;
+  }
 };
 // Makes one policy per rollout thread.
 using PolicyFactory = std::function<std::unique_ptr<ClosedLoopPolicy>()>;

@@ -48,6 +48,10 @@ class TorchScriptDriver : public sim::ClosedLoopPolicy {
   // Pushes the frame and runs the policy on the stacked observation.
   sim::Action Act(const cv::Mat& frame, const sim::WorldState& state,
                   const sim::Action& previous) override;
+  // What the last Act fed the policy: the stacked observation and the stacked speeds (empty
+  // without a state input), for attention maps of the same step.
+  std::vector<float> LastObservation() const { return stacker_.Observation(); }
+  const std::vector<float>& LastState() const { return speeds_; }
 
  private:
   TorchScriptPolicyRunner runner_;

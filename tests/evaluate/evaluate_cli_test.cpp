@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "core/base/json_io.h"
 #include "tests/support/test_support.h"
@@ -108,6 +110,34 @@ TEST(EvaluatePolicyCli, VideoWritesOneMp4PerRun) {
   EXPECT_TRUE(std::filesystem::exists(dir / "v" / "route-000-seed-0.mp4"));
   EXPECT_TRUE(std::filesystem::exists(dir / "v" / "route-001-seed-0.mp4"));
   EXPECT_GT(std::filesystem::file_size(dir / "v" / "route-000-seed-0.mp4"), 1000u);
+}
+
+// --video-attention overlays each step's activation map: other video bytes, the same driving.
+TEST(EvaluatePolicyCli, VideoAttentionOverlaysTheMapWithoutChangingTheDriving) {
+  const auto run = TinyRun();
+  TempDir dir;
+  const auto plain = RunCli(Small(
+      {"evaluate-policy", run.string(), "--no-save", "--json", "--video", (dir / "v").string()}));
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const auto with = RunCli(Small({"evaluate-policy", run.string(), "--no-save", "--json", "--video",
+                                  (dir / "a").string(), "--video-attention"}));
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  const Json a = ParseJsonText(plain.out, "plain"), b = ParseJsonText(with.out, "with");
+  EXPECT_EQ(a["mean_score"], b["mean_score"]);
+  for (size_t i = 0; i < a["runs"].size(); ++i)
+    EXPECT_EQ(a["runs"][i]["steps"], b["runs"][i]["steps"]);
+  auto bytes = [](const std::filesystem::path& f) {
+    std::ifstream in(f, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string pv = bytes(dir / "v" / "route-000-seed-0.mp4");
+  const std::string av = bytes(dir / "a" / "route-000-seed-0.mp4");
+  EXPECT_GT(av.size(), 1000u);
+  EXPECT_NE(pv, av);
+  const auto bad =
+      RunCli(Small({"evaluate-policy", run.string(), "--no-save", "--video-attention"}));
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--video-attention"), std::string::npos) << bad.err;
 }
 
 }  // namespace
