@@ -175,6 +175,10 @@
         <source>Policies</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Cannot open the episode: %1 (`autofocus validate --repair` lists what can be done)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrainRunFiles</name>
@@ -638,6 +642,10 @@
     </message>
     <message>
         <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Damaged: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

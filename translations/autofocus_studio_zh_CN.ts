@@ -172,6 +172,10 @@
         <source>Policies</source>
         <translation>策略</translation>
     </message>
+    <message>
+        <source>Cannot open the episode: %1 (`autofocus validate --repair` lists what can be done)</source>
+        <translation>无法打开该片段：%1（`autofocus validate --repair` 会列出可以执行的修复）</translation>
+    </message>
 </context>
 <context>
     <name>TrainRunFiles</name>
@@ -633,6 +637,10 @@
     <message>
         <source>Review</source>
         <translation>复核</translation>
+    </message>
+    <message>
+        <source>Damaged: %1</source>
+        <translation>已损坏：%1</translation>
     </message>
 </context>
 <context>

@@ -685,4 +685,6 @@ ZH = {
     "Frame to show (auto: one where the overlays show something)": "要显示的帧（auto：选择叠加层有内容的帧）",
     "The selected timeline range (else the episode) as a PNG grid: rows = sources, columns = frames": "所选时间轴范围（否则整个片段）导出为 PNG 网格：行 = 来源，列 = 帧",
     "vs policy A": "对比策略 A",
+    "Cannot open the episode: %1 (`autofocus validate --repair` lists what can be done)": "无法打开该片段：%1（`autofocus validate --repair` 会列出可以执行的修复）",
+    "Damaged: %1": "已损坏：%1",
 }

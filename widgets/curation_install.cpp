@@ -90,6 +90,15 @@ CurationUi InstallCuration(MainWindow* w) {
 
   InstallExport(w, ui.log);  // File > Export...
 
+  // A damaged episode is reported once per attempt with its file and reason; the others open.
+  QObject::connect(doc, &StudioDocument::episodeLoadFailed, ui.log,
+                   [log = ui.log](const QString& episode, const QString& error) {
+                     log->Add(LogModel::kError, episode,
+                              QObject::tr("Cannot open the episode: %1 (`autofocus validate "
+                                          "--repair` lists what can be done)")
+                                  .arg(error));
+                   });
+
   // What a run could not do on the opened episode goes to the log, not to a message box.
   QObject::connect(doc, &StudioDocument::episodeChanged, ui.log, [log = ui.log, doc] {
     const StudioEpisode* ep = doc->episode();

@@ -34,6 +34,14 @@ EpisodeSummary ReadEpisodeSummary(const std::filesystem::path& dir) {
   s.stages.assign(kStageCount, 0);
   std::error_code ec;
   try {
+    // The table is where a damaged episode shows up first, with the file, line and reason.
+    LoadJsonFile(dir / "episode.json");
+  } catch (const std::exception& e) {
+    s.damaged = true;
+    s.error = QString::fromStdString(e.what());
+    return s;
+  }
+  try {
     const auto status_file = dir / "status.json";
     if (std::filesystem::exists(status_file, ec)) {
       const Json st = ParseSkipping(status_file, {});
@@ -270,6 +278,7 @@ QVariant EpisodeTableModel::data(const QModelIndex& index, int role) const {
       const bool failed = !s.error.isEmpty() || s.failed_segments > 0;
       if (role == Qt::DisplayRole) {
         if (!failed) return QString();
+        if (s.damaged) return tr("Damaged: %1").arg(s.error);
         if (!s.failed_stage.isEmpty()) return tr("%1: %2").arg(s.failed_stage, s.error);
         if (s.failed_segments > 0) return tr("%n sub-sequence(s) failed", nullptr, s.failed_segments);
         return s.error;

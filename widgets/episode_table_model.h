@@ -26,6 +26,7 @@ struct EpisodeSummary {
   int subsequences = -1;  // sub-sequences (-1: unknown / not run)
   int key_objects = -1;   // distinct key track IDs over all sub-sequences (-1: not run)
   int failed_segments = 0;  // sub-sequences whose key-object query failed
+  bool damaged = false;     // episode.json cannot be read (`error` says where and why)
 };
 
 // Reads the summary of one episode folder (status.json + key_objects.json without its per-frame

@@ -359,7 +359,12 @@ bool MainWindow::OpenProject(const QString& dir) {
   if (!info.episodes.empty()) {
     // Reopen the episode last viewed in this project, else the first one.
     const QString last = QSettings().value("projects/" + QString::fromLatin1(abs.toUtf8().toHex()) + "/episode").toString();
-    OpenEpisode(model_->rowOf(last) >= 0 ? last : QString::fromStdString(info.episodes.front().name));
+    // A damaged episode must not leave the studio empty: fall through to the next readable one.
+    bool opened = model_->rowOf(last) >= 0 && OpenEpisode(last);
+    for (size_t i = 0; !opened && i < info.episodes.size(); ++i) {
+      const QString name = QString::fromStdString(info.episodes[i].name);
+      if (name != last) opened = OpenEpisode(name);
+    }
   }
   UpdateTitle();
   return true;

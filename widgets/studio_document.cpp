@@ -210,6 +210,7 @@ bool StudioDocument::SetCurrentEpisode(const QString& qname, QString* error) {
     frames = store_->OpenFrames(ep->episode);
   } catch (const std::exception& e) {
     if (error) *error = QString::fromStdString(e.what());
+    Q_EMIT episodeLoadFailed(qname, QString::fromStdString(e.what()));
     return false;
   }
   episode_ = std::move(ep);

@@ -185,6 +185,8 @@ class StudioDocument : public QObject {
   void saliencyParametersChanged();
   // The selected track or sub-sequence changed.
   void selectionChanged();
+  // An episode could not be opened (damaged episode.json or artifact); the previous one stays.
+  void episodeLoadFailed(const QString& episode, const QString& error);
   // The flagged frames changed.
   void flagsChanged();
 

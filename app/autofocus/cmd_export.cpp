@@ -55,11 +55,16 @@ int RunExportCommand(ExportCli c) {
     return 130;
   }
   bar.Finish();
+  // Damaged episodes were left out and the rest exported: the export is usable, but a script
+  // must notice, hence exit 1 (as `run` does when an episode failed).
+  const int rc = s.damaged_episodes.empty() ? kExitOk : kExitFailure;
+  for (const auto& [name, error] : s.damaged_episodes)
+    std::cerr << "skipped damaged episode " << name << ": " << error << "\n";
   if (c.json || c.progress == "json") {
     Json j = s.ToJson();
     j["event"] = "done";
     std::cout << j.dump() << std::endl;
-    return kExitOk;
+    return rc;
   }
   std::printf("Exported %d episode(s), %ld frame(s) as %s to %s in %.1f s (%zu files, read back and checked)\n",
               s.episodes, s.frames, s.format.c_str(), s.out.c_str(), s.seconds, s.files.size());
@@ -71,7 +76,10 @@ int RunExportCommand(ExportCli c) {
   }
   std::printf("  provenance: %s\n",
               (s.format == "robomimic" ? s.out.string() + ".manifest.json" : (s.out / "manifest.json").string()).c_str());
-  return kExitOk;
+  if (!s.damaged_episodes.empty())
+    std::printf("  skipped %zu damaged episode(s) (see above; `autofocus validate --repair`)\n",
+                s.damaged_episodes.size());
+  return rc;
 }
 
 const bool kRegistered = RegisterCommand(50, [](CLI::App& root, Action& action) {

@@ -73,6 +73,14 @@ std::unique_ptr<Exporter> MakeExporter(const std::string& format) {
   throw Error("", "--format", "unknown format '" + format + "'");
 }
 
+namespace {
+Json DamagedJson(const std::vector<std::pair<std::string, std::string>>& damaged) {
+  Json j = Json::array();
+  for (const auto& [name, error] : damaged) j.push_back({{"episode", name}, {"error", error}});
+  return j;
+}
+}  // namespace
+
 Json ExportSummary::ToJson() const {
   return {{"out", out.string()},
           {"format", format},
@@ -80,6 +88,7 @@ Json ExportSummary::ToJson() const {
           {"frames", frames},
           {"excluded_episodes", excluded_episodes},
           {"excluded_frames", excluded_frames},
+          {"damaged_episodes", DamagedJson(damaged_episodes)},
           {"files", files.size()},
           {"validated", validated},
           {"seconds", seconds}};
@@ -151,14 +160,22 @@ std::vector<ExportEpisode> CollectExportEpisodes(const ProjectStore& store,
                       : std::vector<JournalEntry>{};
   for (const auto& name : names) {
     ThrowIfStopped(stop);
-    const CurationState state =
-        options.curated ? LoadCuratedEpisode(store, name, journal) : LoadCurationState(store, name);
+    CurationState state;
+    ExportEpisode ep;
+    try {
+      state = options.curated ? LoadCuratedEpisode(store, name, journal)
+                              : LoadCurationState(store, name);
+      if (!(options.curated && state.episode_excluded)) ep.episode = store.LoadEpisode(name);
+    } catch (const Error& e) {
+      // One unreadable episode costs that episode, not the export: it is named in the summary
+      // and the manifest, and the split below is drawn over the readable ones.
+      if (summary) summary->damaged_episodes.emplace_back(name, e.what());
+      continue;
+    }
     if (options.curated && state.episode_excluded) {
       if (summary) summary->excluded_episodes.push_back(name);
       continue;
     }
-    ExportEpisode ep;
-    ep.episode = store.LoadEpisode(name);
     const auto key_all = state.AllKeyBoxes();
     const int T = ep.episode.num_frames;
     for (int t = 0; t < T; ++t) {
@@ -223,6 +240,10 @@ ExportSummary RunExport(const ProjectStore& store, const ExportOptions& options,
   summary.out = out;
   summary.format = options.format;
   const std::vector<ExportEpisode> episodes = CollectExportEpisodes(store, options, &summary, stop);
+  if (episodes.empty() && !summary.damaged_episodes.empty())
+    throw Error(store.root().string(), "--episodes",
+                "nothing to export: every episode is excluded or damaged (first: " +
+                    summary.damaged_episodes.front().second + ")");
   if (episodes.empty())
     throw Error(store.root().string(), "--episodes", "nothing to export (every episode excluded)");
   for (const auto& e : episodes) summary.frames += static_cast<long>(e.frames.size());
@@ -311,6 +332,7 @@ ExportSummary RunExport(const ProjectStore& store, const ExportOptions& options,
                     {{"applied", options.curated},
                      {"excluded_episodes", summary.excluded_episodes},
                      {"excluded_frames", summary.excluded_frames}}},
+                   {"damaged_episodes", DamagedJson(summary.damaged_episodes)},
                    {"code_version", "autofocus " AUTOFOCUS_EXPORT_VERSION},
                    {"time", NowIso8601()},
                    {"sha256", files}};

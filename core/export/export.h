@@ -67,6 +67,9 @@ struct ExportSummary {
   int episodes = 0;                          // episodes written
   long frames = 0;                           // frames written
   std::vector<std::string> excluded_episodes;  // left out by curation
+  // Left out because their episode.json or an artifact cannot be read: (episode, error naming
+  // the file and reason). The others are exported; `autofocus export` then exits 1.
+  std::vector<std::pair<std::string, std::string>> damaged_episodes;
   long excluded_frames = 0;                  // frames left out by curation
   std::vector<std::string> files;            // written files, relative to `out` (or its name)
   bool validated = false;                    // the result was read back and checked

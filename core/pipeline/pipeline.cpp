@@ -961,8 +961,20 @@ struct PipelineController::Impl {
   // --- one episode, stages 2..5 ------------------------------------------------------------------
   void RunEpisode(const std::string& ep, const Json& context_art, EpisodeOutcome& out,
                   ProgressTracker& progress, const StopCheck& stop) {
-    const Episode e = store.LoadEpisode(ep);
-    Json status = LoadEpisodeStatus(store, ep);
+    Episode e;
+    Json status;
+    try {
+      e = store.LoadEpisode(ep);
+      status = LoadEpisodeStatus(store, ep);
+    } catch (const Error& ex) {
+      // A damaged episode.json or status.json costs this episode only; the file is left as it
+      // is for `autofocus validate --repair` (status.json is not overwritten: it may be the
+      // damaged one).
+      out.ok = false;
+      out.failed_stage = "load";
+      out.error = ex.what();
+      return;
+    }
     if (!status.contains("stages")) status["stages"] = Json::object();
     std::string stage = "context";
     try {
@@ -1154,16 +1166,27 @@ PipelineReport PipelineController::Run(const std::vector<std::string>& requested
   // in project order), in parallel on the request pool.
   std::map<std::string, std::string> leader_of;  // episode -> leader episode
   std::map<std::string, std::string> leader_by_group;
+  // Episodes whose episode.json cannot be read fail on their own ("load"), whatever the rest.
+  std::map<std::string, std::string> load_errors;
+  std::map<std::string, std::string> group_of;
   for (const auto& entry : m.store.info().episodes) {
-    if (m.options.context_scope == PipelineOptions::ContextScope::kPerEpisode) break;
-    const Episode e = m.store.LoadEpisode(entry.name);
-    leader_by_group.emplace(m.GroupOf(entry.name, e), entry.name);
+    const bool requested_here = std::find(names.begin(), names.end(), entry.name) != names.end();
+    if (!requested_here && m.options.context_scope == PipelineOptions::ContextScope::kPerEpisode) continue;
+    try {
+      const Episode e = m.store.LoadEpisode(entry.name);
+      group_of[entry.name] = m.GroupOf(entry.name, e);
+      if (m.options.context_scope == PipelineOptions::ContextScope::kPerGroup)
+        leader_by_group.emplace(group_of[entry.name], entry.name);
+    } catch (const Error& ex) {
+      load_errors[entry.name] = ex.what();
+    }
   }
   std::vector<std::string> leaders;
   for (const auto& n : names) {
+    if (load_errors.count(n)) continue;
     std::string leader = n;
     if (m.options.context_scope == PipelineOptions::ContextScope::kPerGroup) {
-      leader = leader_by_group.at(m.GroupOf(n, m.store.LoadEpisode(n)));
+      leader = leader_by_group.at(group_of.at(n));
     }
     leader_of[n] = leader;
     if (std::find(leaders.begin(), leaders.end(), leader) == leaders.end()) leaders.push_back(leader);
@@ -1211,13 +1234,23 @@ PipelineReport PipelineController::Run(const std::vector<std::string>& requested
   ParallelFor(episodes, names.size(), [&](size_t i) {
     EpisodeOutcome& out = report.episodes[i];
     out.episode = names[i];
+    if (load_errors.count(names[i])) {
+      out.failed_stage = "load";
+      out.error = load_errors.at(names[i]);
+      progress.Advance("context", names[i], m.store.info().episodes[static_cast<size_t>(m.store.FindEpisode(names[i]))].num_frames + 4);
+      return;
+    }
     const std::string& leader = leader_of[names[i]];
     if (context_errors.count(leader)) {
       out.failed_stage = "context";
       out.error = context_errors[leader];
-      Json status = LoadEpisodeStatus(m.store, names[i]);
-      status["error"] = {{"stage", "context"}, {"message", out.error}, {"time", NowIso8601()}};
-      m.store.SaveArtifact(names[i], "status", status);
+      try {
+        Json status = LoadEpisodeStatus(m.store, names[i]);
+        status["error"] = {{"stage", "context"}, {"message", out.error}, {"time", NowIso8601()}};
+        m.store.SaveArtifact(names[i], "status", status);
+      } catch (const Error&) {
+        // A damaged status.json is left for `validate --repair`; the outcome still says why.
+      }
       progress.Advance("context", names[i], m.store.info().episodes[static_cast<size_t>(m.store.FindEpisode(names[i]))].num_frames + 4);
       return;
     }

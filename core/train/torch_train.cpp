@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <iostream>
 #include <limits>
 #include <mutex>
 #include <sstream>
@@ -470,6 +471,12 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
   const torch::Device device = ResolveDevice(o);
   if (o.threads > 0) torch::set_num_threads(o.threads);
   TrainDataset data(project, o);
+  if (dp.rank0()) {
+    // The run goes on without them; run.json's split names them too.
+    for (const Json& d : data.damaged_episodes())
+      std::cerr << "warning: skipped damaged episode " << d.value("episode", "") << ": "
+                << d.value("error", "") << std::endl;
+  }
 
   // Initialisation is the only use of torch's RNG besides dropout: seeding here makes a run
   // reproducible, and a resumed run overwrites the parameters from the checkpoint anyway.

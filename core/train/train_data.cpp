@@ -60,6 +60,25 @@ std::vector<size_t> SeededPermutation(size_t n, uint64_t seed) {
   return p;
 }
 
+namespace {
+// Throws Error naming the episode file when the actions are not T rows of A values.
+void CheckActionShape(const Episode& episode, const std::string& ep_file, int num_actions) {
+  const int T = episode.num_frames;
+  if (static_cast<int>(episode.actions.size()) != T) {
+    throw Error(ep_file, "actions",
+                "has " + std::to_string(episode.actions.size()) + " rows for " + std::to_string(T) +
+                    " frames");
+  }
+  for (int t = 0; t < T; ++t) {
+    if (static_cast<int>(episode.actions[static_cast<size_t>(t)].size()) != num_actions) {
+      throw Error(ep_file, "actions[" + std::to_string(t) + "]",
+                  "has " + std::to_string(episode.actions[static_cast<size_t>(t)].size()) +
+                      " values, the action spec " + std::to_string(num_actions));
+    }
+  }
+}
+}  // namespace
+
 TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOptions& options)
     : store_(ProjectStore::Open(project)), options_(options) {
   options_.Check();
@@ -84,38 +103,34 @@ TrainDataset::TrainDataset(const std::filesystem::path& project, const TrainOpti
   for (const auto& entry : info.episodes) {
     TrainEpisode te;
     te.name = entry.name;
-    te.episode = store_.LoadEpisode(entry.name);
     const std::string ep_file = store_.EpisodeDir(entry.name).string() + "/episode.json";
-    const int T = te.episode.num_frames;
-    if (static_cast<int>(te.episode.actions.size()) != T) {
-      throw Error(ep_file, "actions",
-                  "has " + std::to_string(te.episode.actions.size()) + " rows for " +
-                      std::to_string(T) + " frames");
-    }
-    for (int t = 0; t < T; ++t) {
-      if (static_cast<int>(te.episode.actions[static_cast<size_t>(t)].size()) != num_actions_) {
-        throw Error(ep_file, "actions[" + std::to_string(t) + "]",
-                    "has " + std::to_string(te.episode.actions[static_cast<size_t>(t)].size()) +
-                        " values, the action spec " + std::to_string(num_actions_));
-      }
-    }
-    // Curation: the key objects with the studio's journal replayed on top (what the studio
-    // shows, baked or not) give the exclusions, flags and key boxes.
     std::vector<int> excluded;
     std::map<int, std::string> flags;
     std::vector<std::vector<Detection>> curated_boxes;
-    if (store_.HasArtifact(entry.name, "key_objects")) {
-      ReplayReport replay;
-      const CurationState cs = LoadCuratedEpisode(store_, entry.name, journal, &replay);
-      journal_applied_ += replay.applied;
-      curated_boxes = cs.AllKeyBoxes();
-      if (cs.episode_excluded) {
-        excluded_episodes_.push_back(entry.name);
-        excluded_frames_ += T;
-        continue;
+    bool curation_excluded = false;
+    try {
+      // Damage (an unreadable episode.json or key-object file, actions of the wrong shape)
+      // costs this episode only: it is named in split.json and in the run's log.
+      te.episode = store_.LoadEpisode(entry.name);
+      CheckActionShape(te.episode, ep_file, num_actions_);
+      if (store_.HasArtifact(entry.name, "key_objects")) {
+        ReplayReport replay;
+        const CurationState cs = LoadCuratedEpisode(store_, entry.name, journal, &replay);
+        journal_applied_ += replay.applied;
+        curated_boxes = cs.AllKeyBoxes();
+        curation_excluded = cs.episode_excluded;
+        excluded = cs.excluded_frames;
+        flags = cs.flags;
       }
-      excluded = cs.excluded_frames;
-      flags = cs.flags;
+    } catch (const Error& e) {
+      damaged_episodes_.push_back({{"episode", entry.name}, {"error", e.what()}});
+      continue;
+    }
+    const int T = te.episode.num_frames;
+    if (curation_excluded) {
+      excluded_episodes_.push_back(entry.name);
+      excluded_frames_ += T;
+      continue;
     }
     const Json masks = te.episode.metadata.value("hdf5_masks", Json::array());
     if (!masks.empty()) any_masks = true;
@@ -350,6 +365,7 @@ Json TrainDataset::SplitJson() const {
           {"method", options_.split},
           {"excluded_episodes", excluded_episodes_},
           {"excluded_frames", excluded_frames_},
+          {"damaged_episodes", damaged_episodes_},
           {"filter", options_.filter},
           {"filtered_episodes", filtered_episodes_},
           {"filtered_frames", filtered_frames_},

@@ -103,6 +103,8 @@ class TrainDataset {
   // Validation MSE of always predicting the mean training action (the baseline a policy has
   // to beat); < 0 without a validation split.
   double MeanActionValidationMse() const;
+  // Episodes left out because they cannot be read: [{"episode": .., "error": ..}].
+  const Json& damaged_episodes() const { return damaged_episodes_; }
   // Frames left out by curation (excluded episodes count all their frames).
   int64_t excluded_frames() const { return excluded_frames_; }
   // Frames left out by options().filter.
@@ -115,6 +117,7 @@ class TrainDataset {
   std::vector<TrainEpisode> episodes_;
   std::vector<TrainSample> train_, val_;
   std::vector<std::string> excluded_episodes_;
+  Json damaged_episodes_ = Json::array();  // [{"episode", "error"}]: unreadable, left out
   std::vector<std::string> filtered_episodes_;  // left out by options().filter
   int64_t excluded_frames_ = 0, filtered_frames_ = 0;
   int journal_applied_ = 0;  // unbaked studio edits replayed onto the key objects

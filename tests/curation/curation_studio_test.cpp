@@ -25,6 +25,7 @@
 #include "widgets/curation_install.h"
 #include "widgets/curation_object_model.h"
 #include "widgets/curation_panel.h"
+#include "widgets/episode_table_model.h"
 #include "widgets/export_dialog.h"
 #include "widgets/frame_view.h"
 #include "widgets/log_model.h"
@@ -170,6 +171,35 @@ TEST_F(CurationStudioTest, FailedFramesAndUndecidedSubsequencesAreLogged) {
       << ui.log->entries()[static_cast<size_t>(rows)].message.toStdString();
   EXPECT_NE(ui.log->entries()[static_cast<size_t>(rows)].message.indexOf("frame 3: no JSON list"), -1);
   EXPECT_NE(ui.log->entries()[static_cast<size_t>(rows) + 1].message.indexOf("1 sub-sequence(s) undecided"), -1);
+}
+
+// A truncated episode.json: the project opens on the next readable episode, the table marks
+// the damaged one with the file and line, and the log says so once.
+TEST_F(CurationStudioTest, DamagedEpisodeIsMarkedLoggedAndTheNextOneOpens) {
+  const QString root = FreshProject("damaged");
+  const fs::path dir = fs::path(root.toStdString()) / "episodes" / "episode_000";
+  const std::string text = testing::ReadText(dir / "episode.json");
+  testing::WriteText(dir / "episode.json", text.substr(0, 40));
+  MainWindow w;
+  ASSERT_TRUE(w.OpenProject(root));
+  EXPECT_EQ(w.document()->currentEpisodeName(), "episode_001");
+  const CurationUi ui = FindCurationUi(&w);
+  int errors = 0;
+  for (const auto& e : ui.log->entries()) {
+    if (e.episode != "episode_000") continue;
+    ++errors;
+    EXPECT_EQ(e.severity, LogModel::kError);
+    EXPECT_NE(e.message.indexOf(QString::fromStdString((dir / "episode.json").string()) +
+                                ": line 1, column 40: malformed JSON"),
+              -1)
+        << e.message.toStdString();
+  }
+  EXPECT_EQ(errors, 1);
+  const EpisodeSummary s = ReadEpisodeSummary(dir);
+  EXPECT_TRUE(s.damaged);
+  EXPECT_NE(s.error.indexOf("episode.json: line 1, column 40"), -1) << s.error.toStdString();
+  EXPECT_FALSE(w.OpenEpisode("episode_000"));
+  EXPECT_EQ(w.document()->currentEpisodeName(), "episode_001");
 }
 
 // The export form offers LeRobot v3.0 with its video codec, and says what was chosen.

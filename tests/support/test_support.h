@@ -38,6 +38,9 @@ RunResult RunProgram(const std::string& program, const std::vector<std::string>&
 // Writes a text file (creating parent directories).
 void WriteText(const std::filesystem::path& path, const std::string& text);
 
+// Reads a whole file as bytes ("" when it cannot be read).
+std::string ReadText(const std::filesystem::path& path);
+
 // Lists the entries directly inside `dir` (names only, sorted).
 std::vector<std::string> ListDir(const std::filesystem::path& dir);
 
