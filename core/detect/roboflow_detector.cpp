@@ -166,40 +166,52 @@ std::vector<Detection> RoboflowGroundingDinoDetector::Detect(const DetectRequest
   http.body = body.dump();
   http.connect_timeout_s = options_.connect_timeout_s;
   http.total_timeout_s = options_.total_timeout_s;
-  RetryStats stats;
-  HttpResponse response;
-  try {
-    response = client_->Send(http, {}, &stats);
-  } catch (const Error& e) {
+  // A 200 whose body is not a detection answer (a proxy's HTML page, a cut-off JSON) is asked
+  // once more with a fresh request: one bad answer should not cost the frame.
+  constexpr int kAnswerAttempts = 2;
+  int transport_retries = 0;
+  for (int attempt = 0;; ++attempt) {
+    RetryStats stats;
+    HttpResponse response;
+    try {
+      response = client_->Send(http, {}, &stats);
+    } catch (const Error& e) {
+      if (record) {
+        record->retries = transport_retries + stats.retries;
+        record->error = e.what();
+        record->latency_ms = ElapsedMs(start);
+      }
+      throw;
+    }
+    transport_retries += stats.retries + (attempt > 0 ? 1 : 0);
     if (record) {
-      record->retries = stats.retries;
-      record->error = e.what();
+      record->raw_answer = response.body;
+      record->retries = transport_retries;
       record->latency_ms = ElapsedMs(start);
     }
-    throw;
-  }
-  if (record) {
-    record->raw_answer = response.body;
-    record->retries = stats.retries;
-    record->latency_ms = ElapsedMs(start);
-  }
-  try {
     if (response.status != 200) {
       const std::string message = ExtractErrorMessage(response.body);
-      throw Error(url, "HTTP " + std::to_string(response.status),
-                  message.empty() ? "request failed" : message);
+      const Error e(url, "HTTP " + std::to_string(response.status),
+                    message.empty() ? "request failed" : message);
+      if (record) record->error = e.what();
+      throw e;
     }
-    std::vector<std::string> warnings;
-    auto detections = ParseResponse(response.body, request.image.cols, request.image.rows,
-                                    vocabulary, url, &warnings);
-    if (record) {
-      record->warnings = warnings;
-      record->parsed = DetectionsToJson(detections);
+    try {
+      std::vector<std::string> warnings;
+      auto detections = ParseResponse(response.body, request.image.cols, request.image.rows,
+                                      vocabulary, url, &warnings);
+      if (attempt > 0)
+        warnings.push_back("the first answer was malformed; a fresh request was answered");
+      if (record) {
+        record->warnings = warnings;
+        record->parsed = DetectionsToJson(detections);
+        record->error.clear();
+      }
+      return detections;
+    } catch (const Error& e) {
+      if (record) record->error = e.what();
+      if (attempt + 1 >= kAnswerAttempts) throw;
     }
-    return detections;
-  } catch (const Error& e) {
-    if (record) record->error = e.what();
-    throw;
   }
 }
 

@@ -192,7 +192,8 @@ OpenAiVlmOptions OpenAiOptionsFromJson(const Json& j, const std::string& file, c
     const Json& r = j["retry"];
     if (!r.is_object()) throw Error(file, w + ".retry", "expected an object");
     for (const auto& [k, v] : r.items()) {
-      if (k != "max_attempts" && k != "base_delay_s" && k != "max_delay_s" && k != "honour_retry_after") {
+      if (k != "max_attempts" && k != "base_delay_s" && k != "max_delay_s" && k != "honour_retry_after" &&
+          k != "max_retry_after_s" && k != "retry_timeouts") {
         throw Error(file, w + ".retry." + k, "unknown option");
       }
     }
@@ -200,6 +201,8 @@ OpenAiVlmOptions OpenAiOptionsFromJson(const Json& j, const std::string& file, c
     ReadField(r, "base_delay_s", &o.retry.base_delay_s, file, w + ".retry");
     ReadField(r, "max_delay_s", &o.retry.max_delay_s, file, w + ".retry");
     ReadField(r, "honour_retry_after", &o.retry.honour_retry_after, file, w + ".retry");
+    ReadField(r, "max_retry_after_s", &o.retry.max_retry_after_s, file, w + ".retry");
+    ReadField(r, "retry_timeouts", &o.retry.retry_timeouts, file, w + ".retry");
   }
   try {
     o.Check();

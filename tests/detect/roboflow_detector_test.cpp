@@ -202,6 +202,7 @@ TEST(RoboflowDetector, MalformedBodiesAreErrors) {
   for (const auto& [body, where] : cases) {
     FakeGdino server;
     server.Answer(200, body);
+    server.Answer(200, body);  // the fresh request after a malformed answer gets the same
     RoboflowGroundingDinoDetector detector(Options(server.url()));
     CallRecord record;
     try {
@@ -212,7 +213,25 @@ TEST(RoboflowDetector, MalformedBodiesAreErrors) {
       EXPECT_EQ(e.where().rfind(where, 0), 0u) << e.what();
     }
     EXPECT_EQ(record.raw_answer, body);  // kept for the audit trail
+    EXPECT_EQ(server.Bodies().size(), 2u);
   }
+}
+
+// One malformed 200 (a proxy's HTML page) costs one more request, not the frame.
+TEST(RoboflowDetector, AMalformedAnswerIsAskedOnceMore) {
+  FakeGdino server;
+  server.Answer(200, "<html><body>502 Bad Gateway</body></html>");
+  server.Answer(200, kTwoBoxes);
+  RoboflowGroundingDinoDetector detector(Options(server.url()));
+  CallRecord record;
+  const auto dets = detector.Detect(Request(), &record);
+  ASSERT_EQ(dets.size(), 2u);
+  EXPECT_EQ(server.Bodies().size(), 2u);
+  EXPECT_EQ(server.Bodies()[0], server.Bodies()[1]);
+  EXPECT_TRUE(record.error.empty()) << record.error;
+  EXPECT_EQ(record.retries, 1);
+  ASSERT_FALSE(record.warnings.empty());
+  EXPECT_EQ(record.warnings.back(), "the first answer was malformed; a fresh request was answered");
 }
 
 TEST(RoboflowDetector, EmptyVocabularyMakesNoCall) {

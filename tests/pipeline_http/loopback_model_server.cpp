@@ -45,6 +45,7 @@ LoopbackModelServer::LoopbackModelServer(std::string model) : model_(std::move(m
   server_.SetModels({model_});
   server_.SetDefault([this](const ReceivedRequest& r) {
     try {
+      if (auto f = MaybeFault(r, true, [&] { return Chat(r); })) return *f;
       return Chat(r);
     } catch (const std::exception& e) {
       // 400 is not retried: a handler bug shows up at once in the test's failure message.
@@ -54,6 +55,7 @@ LoopbackModelServer::LoopbackModelServer(std::string model) : model_(std::move(m
   });
   server_.Route("/grounding_dino/infer", [this](const ReceivedRequest& r) {
     try {
+      if (auto f = MaybeFault(r, false, [&] { return Detect(r); })) return *f;
       return Detect(r);
     } catch (const std::exception& e) {
       return FakeReply::Status(400,
@@ -167,6 +169,7 @@ FakeReply LoopbackModelServer::Chat(const ReceivedRequest& r) {
   const std::optional<FrameRef> frame = VlmFrame(images.front());
   if (!frame) throw std::runtime_error("an image that is no frame of a registered project");
 
+  bool faulting = false;  // repair turns are expected while faults are injected
   if (kind == ModelRequestKind::kContext) {
     const Json answer = {{"objects",
                           {{{"type", "Car"},
@@ -192,8 +195,9 @@ FakeReply LoopbackModelServer::Chat(const ReceivedRequest& r) {
     if (garbage_episodes_.count(frame->episode)) {
       return FakeReply::Chat(GarbageText(), kKeyObjectsPromptTokens, kCompletionTokens);
     }
+    faulting = faults_.has_value();
   }
-  if (kind == ModelRequestKind::kRepair)
+  if (kind == ModelRequestKind::kRepair && !faulting)
     throw std::runtime_error("a repair turn although every answer was valid");
 
   // The candidates as the key-object template lists them.
@@ -246,6 +250,101 @@ FakeReply LoopbackModelServer::Detect(const ReceivedRequest& r) {
   reply.body =
       Json{{"predictions", predictions}, {"image", {{"width", 320}, {"height", 180}}}}.dump();
   return reply;
+}
+
+void LoopbackModelServer::InjectFaults(const FaultPlan& plan) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  faults_ = plan;
+}
+
+void LoopbackModelServer::StopFaults() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  faults_.reset();
+}
+
+std::map<std::string, int> LoopbackModelServer::FaultCounts() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return fault_counts_;
+}
+
+int LoopbackModelServer::FaultTotal() const {
+  int n = 0;
+  for (const auto& [k, v] : FaultCounts()) n += v;
+  return n;
+}
+
+std::optional<FakeReply> LoopbackModelServer::MaybeFault(const ReceivedRequest& r, bool chat,
+                                                         const std::function<FakeReply()>& answer) {
+  FaultPlan plan;
+  std::string kind;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!faults_ || r.method != "POST") return std::nullopt;
+    plan = *faults_;
+    const std::string body = Sha256Hex(r.body);
+    const int seen = body_seen_[body]++;
+    // The n-th arrival of the same body is its n-th attempt: retries get fresh draws.
+    const std::string h =
+        Sha256Hex(std::to_string(plan.seed) + ":" + body + ":" + std::to_string(seen));
+    const uint64_t draw = std::stoull(h.substr(0, 12), nullptr, 16);
+    const double u = static_cast<double>(draw % 1000000) / 1e6;
+    if (u >= plan.rate) return std::nullopt;
+    kind = kFaultKinds[(draw / 1000000) % (sizeof(kFaultKinds) / sizeof(kFaultKinds[0]))];
+    // A global-context answer is trusted for the whole episode (and cached): a hallucinated one
+    // would change every later question, so context requests get transport faults only.
+    if (chat && Classify(r) == ModelRequestKind::kContext && kind == "hallucinated") kind = "5xx";
+    ++fault_counts_[kind];
+  }
+  if (kind == "429")
+    return FakeReply::Status(429, R"({"error":{"message":"rate limited"}})")
+        .With("Retry-After", std::to_string(plan.retry_after_s));
+  if (kind == "5xx") return FakeReply::Status(503, R"({"error":{"message":"overloaded"}})");
+  if (kind == "reset") {
+    FakeReply f;
+    f.fault = FakeFault::kCloseConnection;
+    return f;
+  }
+  if (kind == "timeout") return answer().Delay(plan.timeout_delay_s);
+  if (kind == "truncated") {
+    FakeReply f = answer();
+    f.fault = FakeFault::kTruncateBody;
+    return f;
+  }
+  if (kind == "drip") {
+    FakeReply f = answer();
+    f.fault = FakeFault::kSlowBody;
+    f.slow_body_s = plan.drip_s;
+    return f;
+  }
+  if (kind == "malformed") {
+    if (chat)
+      return FakeReply::Chat("Sure! Here are the objects: {top_k: [", kKeyObjectsPromptTokens,
+                             kCompletionTokens);
+    FakeReply f;
+    f.body = "<html><body>502 Bad Gateway</body></html>";
+    return f;
+  }
+  // hallucinated: well-formed, but about objects that are not there.
+  if (chat) {
+    const Json a = {{"top_k",
+                     {{{"id", 9999},
+                       {"class", "car"},
+                       {"score", 0.99},
+                       {"rationale", "a car that is not in the list"}}}},
+                    {"missing_suspects", Json::array()}};
+    return FakeReply::Chat(a.dump(), kKeyObjectsPromptTokens, kCompletionTokens);
+  }
+  FakeReply f;
+  f.body = Json{{"predictions",
+                 {{{"x", -500},
+                   {"y", 4000},
+                   {"width", -3},
+                   {"height", 1e9},
+                   {"confidence", 7},
+                   {"class", "dragon"}}}},
+                {"image", {{"width", 320}, {"height", 180}}}}
+               .dump();
+  return f;
 }
 
 }  // namespace autofocus::testing

@@ -26,6 +26,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -65,6 +66,21 @@ constexpr int kContextPromptTokens = 2048;
 constexpr int kKeyObjectsPromptTokens = 321;
 constexpr int kCompletionTokens = 45;
 
+// Seeded fault injection (the fault soak test). Each request is faulted with probability `rate`;
+// the decision and the fault's kind come from a hash of (seed, request body, how often that body
+// was received before), so the schedule does not depend on arrival order or concurrency.
+struct FaultPlan {
+  uint64_t seed = 1;             // schedule seed
+  double rate = 0.4;             // share of requests faulted
+  double timeout_delay_s = 1.0;  // "timeout": the reply waits this long (> the client's limit)
+  double drip_s = 0.05;          // "drip": pause in the middle of the body (< the client's limit)
+  int retry_after_s = 1;         // "429": the Retry-After header's value
+};
+
+// The fault kinds a FaultPlan injects, in the order the hash picks them.
+inline const char* const kFaultKinds[] = {"429",       "5xx",       "reset",        "timeout",
+                                          "truncated", "malformed", "hallucinated", "drip"};
+
 // The loopback server. Listens on 127.0.0.1 from construction to destruction.
 class LoopbackModelServer {
  public:
@@ -89,6 +105,14 @@ class LoopbackModelServer {
   // Lets the held question (and any later one) be answered.
   void ReleaseHeld();
 
+  // Starts injecting faults by `plan` into every later request (repair turns are then answered
+  // like first questions); StopFaults() ends it.
+  void InjectFaults(const FaultPlan& plan);
+  void StopFaults();
+  // Faults injected so far, by kind (kFaultKinds), and in all.
+  std::map<std::string, int> FaultCounts() const;
+  int FaultTotal() const;
+
   // Requests received so far of `kind`.
   int Count(ModelRequestKind kind) const;
   // All requests received so far.
@@ -105,6 +129,9 @@ class LoopbackModelServer {
   FakeReply Chat(const ReceivedRequest& r);
   FakeReply Detect(const ReceivedRequest& r);
   std::optional<FrameRef> VlmFrame(const std::string& data_url) const;
+  // The fault for this request, or nothing; `answer` computes the correct reply.
+  std::optional<FakeReply> MaybeFault(const ReceivedRequest& r, bool chat,
+                                      const std::function<FakeReply()>& answer);
 
   FakeOpenAiServer server_;
   std::string model_;
@@ -113,9 +140,12 @@ class LoopbackModelServer {
   std::map<std::string, FrameRef> vlm_images_;       // sha256 of the VLM's JPEG -> frame
   std::set<std::string> garbage_episodes_;
   std::condition_variable hold_cv_;
-  std::string hold_episode_;  // episode whose first key-object question is held
-  bool held_ = false;         // that question has arrived
-  bool released_ = false;     // ReleaseHeld() was called
+  std::string hold_episode_;                 // episode whose first key-object question is held
+  bool held_ = false;                        // that question has arrived
+  bool released_ = false;                    // ReleaseHeld() was called
+  std::optional<FaultPlan> faults_;          // injecting when set
+  std::map<std::string, int> body_seen_;     // sha256 of a body -> times received while faulting
+  std::map<std::string, int> fault_counts_;  // kind -> faults injected
 };
 
 }  // namespace autofocus::testing
