@@ -14,14 +14,15 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/about/version_info.h"
 #include "core/sim/ground_truth.h"
 #include "widgets/frame_view.h"
 #include "widgets/main_window.h"
+#include "widgets/policies/policies_screenshots.h"
 #include "widgets/studio_document.h"
 #include "widgets/studio_style.h"
 #include "widgets/timeline_view.h"
 #include "widgets/train/train_dock.h"
-#include "widgets/policies/policies_screenshots.h"
 #include "widgets/train/train_install.h"
 #include "widgets/train/train_runs_model.h"
 #include "widgets/train/train_runs_panel.h"
@@ -126,7 +127,7 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName("AutoFocus");
   QApplication::setApplicationName("AutoFocus Studio");
-  QApplication::setApplicationVersion("0.1.0");
+  QApplication::setApplicationVersion(QString::fromStdString(autofocus::AutofocusVersion()));
   autofocus::StudioStyle::ApplyDarkTheme(app);
 
   // UI language: AUTOFOCUS_STUDIO_LANG (e.g. "zh_CN", "en") or the setting ui/language, else
@@ -141,7 +142,11 @@ int main(int argc, char** argv) {
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "AutoFocus Studio"));
   parser.addHelpOption();
-  parser.addVersionOption();
+  // Not addVersionOption(): the version comes with the revision and the library versions.
+  QCommandLineOption version(
+      "version",
+      QApplication::translate("main", "Print the version, git revision and library versions"));
+  parser.addOption(version);
   parser.addPositionalArgument(
       "project", QApplication::translate("main", "Project directory to open"), "[PROJECT]");
   QCommandLineOption screenshot(
@@ -159,6 +164,10 @@ int main(int argc, char** argv) {
   parser.addOption(frame);
   parser.addOption(size);
   parser.process(app);
+  if (parser.isSet(version)) {
+    std::printf("%s\n", qPrintable(autofocus::MainWindow::AboutText()));
+    return 0;
+  }
 
   autofocus::MainWindow window;
   const bool shots = parser.isSet(screenshot);
