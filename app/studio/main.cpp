@@ -1,4 +1,5 @@
-// `autofocus-studio [PROJECT]`: the desktop studio. Opens PROJECT, or the last project.
+// `autofocus-studio [PROJECT]`: the desktop studio. Opens PROJECT (the folder or its
+// project.json, as the desktop file passes it), or the last project.
 // `--screenshot DIR` renders the main window and every view to DIR/*.png and exits (for the
 // README and the screenshot script; run under Xvfb or QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
@@ -6,6 +7,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QIcon>
 #include <QLocale>
 #include <QScrollArea>
 #include <QSettings>
@@ -128,15 +130,23 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName("AutoFocus");
   QApplication::setApplicationName("AutoFocus Studio");
   QApplication::setApplicationVersion(QString::fromStdString(autofocus::AutofocusVersion()));
+  // The installed desktop file and icon (packaging/): window managers match the window to them.
+  QGuiApplication::setDesktopFileName("autofocus-studio");
+  QApplication::setWindowIcon(QIcon::fromTheme("autofocus-studio"));
   autofocus::StudioStyle::ApplyDarkTheme(app);
 
   // UI language: AUTOFOCUS_STUDIO_LANG (e.g. "zh_CN", "en") or the setting ui/language, else
-  // the system locale; translations are embedded under :/i18n (docs/curation.md).
+  // the system locale (docs/curation.md). The installed .qm files
+  // (<exe>/../share/autofocus-studio/translations) win, so an updated translation needs no
+  // rebuild; the same files are embedded under :/i18n for builds run in place.
   QTranslator translator;
   QString lang = qEnvironmentVariable("AUTOFOCUS_STUDIO_LANG");
   if (lang.isEmpty()) lang = QSettings().value("ui/language").toString();
   const QLocale locale = lang.isEmpty() ? QLocale() : QLocale(lang);
-  if (translator.load(locale, "autofocus_studio", "_", ":/i18n"))
+  const QString installed =
+      QDir(QApplication::applicationDirPath()).filePath("../share/autofocus-studio/translations");
+  if (translator.load(locale, "autofocus_studio", "_", installed) ||
+      translator.load(locale, "autofocus_studio", "_", ":/i18n"))
     QApplication::installTranslator(&translator);
 
   QCommandLineParser parser;

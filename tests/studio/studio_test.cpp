@@ -739,6 +739,19 @@ TEST_F(StudioTest, InspectorFormatsActionsWithNames) {
   EXPECT_EQ(text->wordWrapMode(), QTextOption::WrapAtWordBoundaryOrAnywhere);
 }
 
+// The desktop file opens a project through its project.json (packaging/, the MIME type).
+TEST_F(StudioTest, OpensAProjectThroughItsProjectJson) {
+  StudioDocument doc;
+  QString error;
+  ASSERT_TRUE(
+      doc.OpenProject(QString::fromStdString((project() / "project.json").string()), &error))
+      << error.toStdString();
+  EXPECT_EQ(doc.store()->info().episodes.size(), 2u);
+  EXPECT_TRUE(std::filesystem::equivalent(doc.projectPath().toStdString(), project()));
+  // Another file is not a project.
+  EXPECT_FALSE(doc.OpenProject(QString::fromStdString((project() / "episodes").string()), &error));
+}
+
 // Help > About: version, git revision and the versions of the libraries in use.
 TEST_F(StudioTest, AboutBoxShowsVersionsOfTheLibrariesInUse) {
   const QString text = MainWindow::AboutText();
