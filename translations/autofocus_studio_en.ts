@@ -1267,7 +1267,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>AutoFocus Studio %1: VLM-guided saliency annotation for imitation learning</source>
+        <source>About AutoFocus Studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AutoFocus Studio: VLM-guided saliency annotation for imitation learning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2988,6 +2992,10 @@
     <name>main</name>
     <message>
         <source>AutoFocus Studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the version, git revision and library versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

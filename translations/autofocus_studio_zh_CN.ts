@@ -1261,8 +1261,12 @@
         <translation>关于 AutoFocus Studio(&amp;A)</translation>
     </message>
     <message>
-        <source>AutoFocus Studio %1: VLM-guided saliency annotation for imitation learning</source>
-        <translation>AutoFocus Studio %1：面向模仿学习的 VLM 引导显著性标注</translation>
+        <source>About AutoFocus Studio</source>
+        <translation>关于 AutoFocus Studio</translation>
+    </message>
+    <message>
+        <source>AutoFocus Studio: VLM-guided saliency annotation for imitation learning</source>
+        <translation>AutoFocus Studio：面向模仿学习的 VLM 引导显著性标注</translation>
     </message>
     <message>
         <source>Cannot open project: %1</source>
@@ -2981,6 +2985,10 @@
     <message>
         <source>AutoFocus Studio</source>
         <translation>AutoFocus Studio</translation>
+    </message>
+    <message>
+        <source>Print the version, git revision and library versions</source>
+        <translation>打印版本、git 修订号和所用库的版本</translation>
     </message>
     <message>
         <source>Project directory to open</source>

@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -29,16 +30,17 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/about/version_info.h"
 #include "core/base/error.h"
 #include "widgets/curation_install.h"
 #include "widgets/episode_table_model.h"
 #include "widgets/frame_view.h"
 #include "widgets/inspector_view.h"
+#include "widgets/policies/policies_panel.h"
 #include "widgets/saliency_panel.h"
 #include "widgets/studio_document.h"
 #include "widgets/studio_jobs.h"
 #include "widgets/timeline_view.h"
-#include "widgets/policies/policies_panel.h"
 #include "widgets/train/train_install.h"
 
 #ifdef AUTOFOCUS_STUDIO_HAS_IMPORTERS
@@ -263,11 +265,24 @@ void MainWindow::BuildMenus() {
 
   help_menu_ = menuBar()->addMenu(tr("&Help"));
   QAction* about = help_menu_->addAction(tr("&About AutoFocus Studio"), this, [this] {
-    statusBar()->showMessage(tr("AutoFocus Studio %1: VLM-guided saliency annotation for imitation learning")
-                                 .arg(QApplication::applicationVersion()),
-                             8000);
+    // Window-modal and not exec()'d, so nothing blocks (and a test can read and close it).
+    auto* box = new QMessageBox(
+        QMessageBox::Information, tr("About AutoFocus Studio"),
+        tr("AutoFocus Studio: VLM-guided saliency annotation for imitation learning"),
+        QMessageBox::Ok, this);
+    box->setObjectName("about_box");
+    box->setInformativeText(AboutText().toHtmlEscaped().replace("\n", "<br>"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
   });
   about->setObjectName("action_about");
+}
+
+QString MainWindow::AboutText() {
+  const QString built = QStringLiteral(QT_VERSION_STR);
+  const QString qt =
+      built == qVersion() ? built : QStringLiteral("%1 (built with %2)").arg(qVersion(), built);
+  return QString::fromStdString(VersionReport("AutoFocus Studio", qt.toStdString()));
 }
 
 QList<QAction*> MainWindow::allActions() const {

@@ -41,8 +41,8 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  // Opens a project directory and its first episode; returns false and shows the reason in
-  // the status bar on failure.
+  // Opens a project directory (or the one of a project.json) and its first episode; returns
+  // false and shows the reason in the status bar on failure.
   bool OpenProject(const QString& dir);
   // Opens an episode of the open project by name.
   bool OpenEpisode(const QString& name);
@@ -79,6 +79,9 @@ class MainWindow : public QMainWindow {
   void RunJob(StudioJob* job);
   // The running status-bar job, or nullptr.
   StudioJob* currentJob() const { return job_; }
+  // The About box's text (Help > About): version, git revision, the Qt, OpenCV, LibTorch, HDF5
+  // and libcurl versions in use, and where plugins and prompt templates are found.
+  static QString AboutText();
 
  protected:
   void closeEvent(QCloseEvent* event) override;

@@ -1,5 +1,6 @@
 #include "widgets/studio_document.h"
 
+#include <QFileInfo>
 #include <algorithm>
 #include <map>
 
@@ -73,7 +74,12 @@ StudioDocument::StudioDocument(QObject* parent) : QObject(parent) {
 
 StudioDocument::~StudioDocument() = default;
 
-bool StudioDocument::OpenProject(const QString& dir, QString* error) {
+bool StudioDocument::OpenProject(const QString& path, QString* error) {
+  // The desktop file opens a project through its project.json (packaging/, the MIME type).
+  const QFileInfo file(path);
+  const QString dir = file.isFile() && file.fileName() == QLatin1String("project.json")
+                          ? file.absolutePath()
+                          : path;
   std::unique_ptr<ProjectStore> store;
   try {
     store = std::make_unique<ProjectStore>(ProjectStore::Open(dir.toStdString()));

@@ -88,9 +88,10 @@ class StudioDocument : public QObject {
   ~StudioDocument() override;
 
   // --- project ---------------------------------------------------------------------------------
-  // Opens a project directory (reads project.json only). On failure returns false, keeps the
-  // previous project and sets `error` (when given) to the reason.
-  bool OpenProject(const QString& dir, QString* error = nullptr);
+  // Opens a project directory, or the directory of `path` when it names a project.json (reads
+  // project.json only). On failure returns false, keeps the previous project and sets `error`
+  // (when given) to the reason.
+  bool OpenProject(const QString& path, QString* error = nullptr);
   // Closes the project (views go empty).
   void CloseProject();
   // The open project, or nullptr. Mutable so curation can save settings.

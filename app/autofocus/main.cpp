@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/autofocus/command.h"
+#include "core/about/version_info.h"
 #include "core/base/error.h"
 
 int main(int argc, char** argv) {
@@ -10,7 +11,13 @@ int main(int argc, char** argv) {
   CLI::App app{"AutoFocus Studio command-line toolkit: VLM-supervised saliency for imitation learning"};
   app.name("autofocus");
   app.require_subcommand(1);
-  app.set_version_flag("--version", "autofocus 0.1.0");
+  // Computed only when asked: the library queries stay out of every other command's start-up.
+  app.set_version_flag("--version", [] {
+    const std::string qt = QtBuildVersion();
+    return VersionReport("autofocus",
+                         qt.empty() ? "not used by the CLI (this build has no studio)"
+                                    : "not used by the CLI (the studio is built with " + qt + ")");
+  });
   cli::Action action;
   for (const auto& setup : cli::RegisteredCommands()) setup(app, action);
 

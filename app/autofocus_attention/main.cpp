@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/autofocus/console_progress.h"
+#include "app/autofocus/man_page.h"
 #include "core/attention/attention_maps.h"
 #include "core/attention/attention_options.h"
 #include "core/attention/attention_reference.h"
@@ -132,6 +133,7 @@ int main(int argc, char** argv) {
   app.add_option("--progress", progress_mode, "bar | json | none")
       ->check(CLI::IsMember({"bar", "json", "none"}))
       ->capture_default_str();
+  if (const int rc = cli::MaybeWriteManPages(app, argc, argv); rc >= 0) return rc;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/autofocus/console_progress.h"
+#include "app/autofocus/man_page.h"
 #include "core/attention/attention_maps.h"
 #include "core/base/error.h"
 #include "core/base/json_io.h"
@@ -185,6 +186,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   app.add_option("--progress", progress_mode, "bar | json | none (on stderr)")
       ->check(CLI::IsMember({"bar", "json", "none"}));
+  if (const int rc = cli::MaybeWriteManPages(app, argc, argv); rc >= 0) return rc;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

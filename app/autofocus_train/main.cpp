@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/autofocus/console_progress.h"
+#include "app/autofocus/man_page.h"
 #include "core/base/error.h"
 #include "core/base/json_io.h"
 #include "core/train/train_options.h"
@@ -209,6 +210,7 @@ int main(int argc, char** argv) {
   app.add_option("--dist-timeout", dist_timeout,
                  "Seconds to wait for the other processes and each collective (default 600)")
       ->check(CLI::PositiveNumber);
+  if (const int rc = cli::MaybeWriteManPages(app, argc, argv); rc >= 0) return rc;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

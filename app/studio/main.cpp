@@ -1,4 +1,5 @@
-// `autofocus-studio [PROJECT]`: the desktop studio. Opens PROJECT, or the last project.
+// `autofocus-studio [PROJECT]`: the desktop studio. Opens PROJECT (the folder or its
+// project.json, as the desktop file passes it), or the last project.
 // `--screenshot DIR` renders the main window and every view to DIR/*.png and exits (for the
 // README and the screenshot script; run under Xvfb or QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
@@ -6,6 +7,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QIcon>
 #include <QLocale>
 #include <QScrollArea>
 #include <QSettings>
@@ -14,14 +16,15 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/about/version_info.h"
 #include "core/sim/ground_truth.h"
 #include "widgets/frame_view.h"
 #include "widgets/main_window.h"
+#include "widgets/policies/policies_screenshots.h"
 #include "widgets/studio_document.h"
 #include "widgets/studio_style.h"
 #include "widgets/timeline_view.h"
 #include "widgets/train/train_dock.h"
-#include "widgets/policies/policies_screenshots.h"
 #include "widgets/train/train_install.h"
 #include "widgets/train/train_runs_model.h"
 #include "widgets/train/train_runs_panel.h"
@@ -126,22 +129,34 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName("AutoFocus");
   QApplication::setApplicationName("AutoFocus Studio");
-  QApplication::setApplicationVersion("0.1.0");
+  QApplication::setApplicationVersion(QString::fromStdString(autofocus::AutofocusVersion()));
+  // The installed desktop file and icon (packaging/): window managers match the window to them.
+  QGuiApplication::setDesktopFileName("autofocus-studio");
+  QApplication::setWindowIcon(QIcon::fromTheme("autofocus-studio"));
   autofocus::StudioStyle::ApplyDarkTheme(app);
 
   // UI language: AUTOFOCUS_STUDIO_LANG (e.g. "zh_CN", "en") or the setting ui/language, else
-  // the system locale; translations are embedded under :/i18n (docs/curation.md).
+  // the system locale (docs/curation.md). The installed .qm files
+  // (<exe>/../share/autofocus-studio/translations) win, so an updated translation needs no
+  // rebuild; the same files are embedded under :/i18n for builds run in place.
   QTranslator translator;
   QString lang = qEnvironmentVariable("AUTOFOCUS_STUDIO_LANG");
   if (lang.isEmpty()) lang = QSettings().value("ui/language").toString();
   const QLocale locale = lang.isEmpty() ? QLocale() : QLocale(lang);
-  if (translator.load(locale, "autofocus_studio", "_", ":/i18n"))
+  const QString installed =
+      QDir(QApplication::applicationDirPath()).filePath("../share/autofocus-studio/translations");
+  if (translator.load(locale, "autofocus_studio", "_", installed) ||
+      translator.load(locale, "autofocus_studio", "_", ":/i18n"))
     QApplication::installTranslator(&translator);
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "AutoFocus Studio"));
   parser.addHelpOption();
-  parser.addVersionOption();
+  // Not addVersionOption(): the version comes with the revision and the library versions.
+  QCommandLineOption version(
+      "version",
+      QApplication::translate("main", "Print the version, git revision and library versions"));
+  parser.addOption(version);
   parser.addPositionalArgument(
       "project", QApplication::translate("main", "Project directory to open"), "[PROJECT]");
   QCommandLineOption screenshot(
@@ -159,6 +174,10 @@ int main(int argc, char** argv) {
   parser.addOption(frame);
   parser.addOption(size);
   parser.process(app);
+  if (parser.isSet(version)) {
+    std::printf("%s\n", qPrintable(autofocus::MainWindow::AboutText()));
+    return 0;
+  }
 
   autofocus::MainWindow window;
   const bool shots = parser.isSet(screenshot);

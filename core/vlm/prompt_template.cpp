@@ -67,7 +67,7 @@ fs::path ResourcesDir() {
   }
   std::vector<fs::path> candidates;
   fs::path exe_dir = ExecutableDir();
-  if (!exe_dir.empty()) candidates.push_back(exe_dir / ".." / "share" / "autofocus" / "resources");
+  if (!exe_dir.empty()) candidates.push_back(exe_dir / ".." / "share" / "autofocus-studio");
 #ifdef AUTOFOCUS_INSTALL_RESOURCES_DIR
   candidates.push_back(AUTOFOCUS_INSTALL_RESOURCES_DIR);
 #endif

@@ -12,8 +12,8 @@ namespace autofocus {
 
 // The resources directory (the one holding prompts/), searched in this order:
 // 1. $AUTOFOCUS_RESOURCES when set (must exist, else Error);
-// 2. <executable dir>/../share/autofocus/resources (a relocated install);
-// 3. the install prefix's share/autofocus/resources (compile-time);
+// 2. <executable dir>/../share/autofocus-studio (a relocated install);
+// 3. the install prefix's share/autofocus-studio (compile-time);
 // 4. the source tree's resources/ (compile-time, for builds run in place).
 // Throws Error listing the places tried when none holds a prompts/ folder.
 std::filesystem::path ResourcesDir();

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -736,6 +737,44 @@ TEST_F(StudioTest, InspectorFormatsActionsWithNames) {
   Q_EMIT text->anchorClicked(QUrl("#raw"));
   EXPECT_TRUE(w.inspectorView()->html().contains(raw));
   EXPECT_EQ(text->wordWrapMode(), QTextOption::WrapAtWordBoundaryOrAnywhere);
+}
+
+// The desktop file opens a project through its project.json (packaging/, the MIME type).
+TEST_F(StudioTest, OpensAProjectThroughItsProjectJson) {
+  StudioDocument doc;
+  QString error;
+  ASSERT_TRUE(
+      doc.OpenProject(QString::fromStdString((project() / "project.json").string()), &error))
+      << error.toStdString();
+  EXPECT_EQ(doc.store()->info().episodes.size(), 2u);
+  EXPECT_TRUE(std::filesystem::equivalent(doc.projectPath().toStdString(), project()));
+  // Another file is not a project.
+  EXPECT_FALSE(doc.OpenProject(QString::fromStdString((project() / "episodes").string()), &error));
+}
+
+// Help > About: version, git revision and the versions of the libraries in use.
+TEST_F(StudioTest, AboutBoxShowsVersionsOfTheLibrariesInUse) {
+  const QString text = MainWindow::AboutText();
+  EXPECT_TRUE(
+      text.startsWith(QStringLiteral("AutoFocus Studio %1 (git ").arg(AUTOFOCUS_PROJECT_VERSION)))
+      << text.toStdString();
+  EXPECT_FALSE(text.contains("(git )"));
+  EXPECT_TRUE(text.contains(QStringLiteral("\nQt: %1").arg(qVersion()))) << text.toStdString();
+  for (const char* line : {"\nOpenCV: 4.", "\nLibTorch: ", "\nHDF5: 1.",
+                           "\nlibcurl: ", "\nplugins: ", "\nresources: "})
+    EXPECT_TRUE(text.contains(line)) << line << " in " << text.toStdString();
+  MainWindow w;
+  QAction* about = nullptr;
+  for (QAction* a : w.allActions())
+    if (a->objectName() == "action_about") about = a;
+  ASSERT_NE(about, nullptr);
+  about->trigger();
+  auto* box = w.findChild<QMessageBox*>("about_box");
+  ASSERT_NE(box, nullptr);
+  EXPECT_TRUE(box->isVisible());
+  EXPECT_TRUE(box->informativeText().contains("OpenCV: 4."))
+      << box->informativeText().toStdString();
+  box->close();
 }
 
 }  // namespace
