@@ -452,10 +452,6 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     if (options_in.data_workers != defaults.data_workers) o.data_workers = options_in.data_workers;
     if (options_in.device != defaults.device) o.device = options_in.device;
     o.max_steps = options_in.max_steps;
-    if (!std::filesystem::exists(dir / "last.ckpt")) {
-      throw Error((dir / "last.ckpt").string(), "--resume",
-                  "the run has no checkpoint yet; start it again");
-    }
     if (run.value("status", "") == "completed") {
       throw Error(run_file.string(), "--resume", "the run is already completed");
     }
@@ -463,7 +459,8 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
     if (o.name.empty()) o.name = CompactTimestamp();
     o.Check();
     dir = RunDirectory(project, o.name);
-    if (dp.rank0() && std::filesystem::exists(dir)) {
+    // A folder without run.json is a start killed before it recorded anything: reuse it.
+    if (dp.rank0() && std::filesystem::exists(dir / "run.json")) {
       throw Error(dir.string(), "--name",
                   "a run with this name exists (use --resume " + o.name + " or another --name)");
     }
@@ -488,7 +485,10 @@ TrainReport RunTraining(const std::filesystem::path& project, const TrainOptions
   LoopState st;
   const auto metrics_file = dir / "metrics.jsonl";
   if (!resume.empty()) {
-    LoadCheckpoint(dir / "last.ckpt", *model, *opt, &st, device);
+    // A run killed before its first checkpoint is the same run from step 0 (seeded, so it
+    // ends as an uninterrupted one would); its early metrics lines are dropped below.
+    if (std::filesystem::exists(dir / "last.ckpt"))
+      LoadCheckpoint(dir / "last.ckpt", *model, *opt, &st, device);
     if (dp.rank0()) TrimMetrics(metrics_file, st.global_step, st.epoch);
   } else {
     if (dp.rank0()) std::filesystem::create_directories(dir);

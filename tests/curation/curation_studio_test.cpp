@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <random>
 #include <set>
 
 #include "core/curation/edit_journal.h"
@@ -546,8 +547,11 @@ TEST_F(CurationStudioTest, DISABLED_KillChild) {
   }
 }
 
-TEST_F(CurationStudioTest, JournalRestoresEditsAfterTheStudioIsKilled) {
-  const QString project = FreshProject("killed");
+// Starts a child studio editing `project` and SIGKILLs it right after its `kill_after`-th
+// acknowledged edit (it goes on editing until the signal lands, so the kill falls anywhere in
+// an edit, a journal append or a repaint); then checks that a new studio restores every
+// acknowledged edit exactly and that the project is valid.
+void KillStudioAndCheckTheRestore(const QString& project, int kill_after) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   const pid_t pid = fork();
@@ -563,7 +567,7 @@ TEST_F(CurationStudioTest, JournalRestoresEditsAfterTheStudioIsKilled) {
     _exit(127);
   }
   close(fds[1]);
-  constexpr int kKillAfter = 25;
+  const int kKillAfter = kill_after;
   int acked = 0;
   char buf;
   while (acked < kKillAfter && read(fds[0], &buf, 1) == 1) ++acked;
@@ -606,6 +610,20 @@ TEST_F(CurationStudioTest, JournalRestoresEditsAfterTheStudioIsKilled) {
   bool logged = false;
   for (const auto& e : ui.log->entries()) logged |= e.message.contains(QString::number(restored));
   EXPECT_TRUE(logged);
+  const auto valid = testing::RunCli({"validate", project.toStdString()});
+  EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
+}
+
+// Kill anywhere (issue 17): 20 seeded kill points between the 1st and the 40th edit.
+TEST_F(CurationStudioTest, JournalRestoresEditsAfterTheStudioIsKilledAt20Points) {
+  std::mt19937 rng(404);
+  std::uniform_int_distribution<int> pick(1, 40);
+  for (int i = 0; i < 20; ++i) {
+    const int point = pick(rng);
+    SCOPED_TRACE("killed after edit " + std::to_string(point));
+    KillStudioAndCheckTheRestore(FreshProject("killed" + std::to_string(i)), point);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,6 +44,48 @@ RunResult RunProgram(const std::string& program, const std::vector<std::string>&
 
 RunResult RunCli(const std::vector<std::string>& args) {
   return RunProgram(AUTOFOCUS_CLI_PATH, args);
+}
+
+KilledRun RunCliKilledAfterLine(const std::vector<std::string>& args, int line) {
+  std::vector<std::string> argv = {AUTOFOCUS_CLI_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  int out[2];
+  EXPECT_EQ(::pipe(out), 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 2);
+    ::close(out[0]);
+    ::execv(cargv[0], cargv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  KilledRun r;
+  std::string pending;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    pending.append(buf, static_cast<size_t>(n));
+    size_t nl;
+    while (!r.killed && (nl = pending.find('\n')) != std::string::npos) {
+      r.lines.push_back(pending.substr(0, nl));
+      pending.erase(0, nl + 1);
+      if (static_cast<int>(r.lines.size()) == line) {
+        ::kill(pid, SIGKILL);
+        r.killed = true;
+      }
+    }
+  }
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
 }
 
 void WriteText(const fs::path& path, const std::string& text) {

@@ -35,6 +35,18 @@ RunResult RunCli(const std::vector<std::string>& args);
 // Runs any program with `args`.
 RunResult RunProgram(const std::string& program, const std::vector<std::string>& args);
 
+// What RunCliKilledAfterLine saw.
+struct KilledRun {
+  bool killed = false;             // SIGKILL was sent (false: the program exited first)
+  int exit_code = -1;              // exit status, or 128+signal
+  std::vector<std::string> lines;  // stdout lines read before the kill (all of them if none)
+};
+
+// Runs the CLI with `args`, reads its stdout line by line and sends SIGKILL right after the
+// `line`-th line (>= 1) arrived: a kill point given by the program's own progress, so no sleep
+// decides it, while the program goes on working until the signal lands. stderr is discarded.
+KilledRun RunCliKilledAfterLine(const std::vector<std::string>& args, int line);
+
 // Writes a text file (creating parent directories).
 void WriteText(const std::filesystem::path& path, const std::string& text);
 
