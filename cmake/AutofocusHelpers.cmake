@@ -20,8 +20,12 @@ function(autofocus_add_plugin name)
   add_library(${name} MODULE ${ARG_SRCS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
-  # -z defs: an unresolved symbol fails the link, not the dlopen at run time.
-  target_link_options(${name} PRIVATE LINKER:-z,defs)
+  # -z defs: an unresolved symbol fails the link, not the dlopen at run time. Not in a
+  # sanitizer build: the sanitizer runtime lives in the executable, so a module's __asan_*
+  # references are resolved only when it is loaded.
+  if(NOT AUTOFOCUS_SANITIZE)
+    target_link_options(${name} PRIVATE LINKER:-z,defs)
+  endif()
   set_target_properties(${name} PROPERTIES
     PREFIX ""
     LIBRARY_OUTPUT_DIRECTORY ${AUTOFOCUS_PLUGIN_OUTPUT_DIR}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "core/base/error.h"
 #include "core/dataset/project_store.h"
@@ -126,12 +127,16 @@ Json Edit::ToJson() const {
 Edit Edit::FromJson(const Json& j, const std::string& file, const std::string& where) {
   if (!j.is_object()) throw Error(file, where, "an edit must be a JSON object");
   Edit e;
-  e.op = RequireField(j, "op", file, where).get<std::string>();
-  e.episode = RequireField(j, "episode", file, where).get<std::string>();
+  auto text = [&](const char* key, const Json& value) {
+    if (!value.is_string()) throw Error(file, where + "." + key, "must be a string");
+    return value.get<std::string>();
+  };
+  e.op = text("op", RequireField(j, "op", file, where));
+  e.episode = text("episode", RequireField(j, "episode", file, where));
   e.params = j.value("params", Json::object());
   if (!e.params.is_object()) throw Error(file, where + ".params", "must be an object");
-  e.author = j.value("author", kDecidedByPerson);
-  e.time = j.value("time", "");
+  e.author = text("author", j.value("author", Json(kDecidedByPerson)));
+  e.time = text("time", j.value("time", Json("")));
   return e;
 }
 
@@ -139,7 +144,9 @@ bool Edit::operator==(const Edit& o) const {
   return op == o.op && episode == o.episode && params == o.params && author == o.author && time == o.time;
 }
 
-Edit ApplyEdit(CurationState& s, Edit& e, EditEffect* effect) {
+namespace {
+
+Edit ApplyEditUnchecked(CurationState& s, Edit& e, EditEffect* effect) {
   EditEffect local;
   EditEffect& fx = effect ? *effect : local;
   fx = EditEffect{};
@@ -398,6 +405,28 @@ Edit ApplyEdit(CurationState& s, Edit& e, EditEffect* effect) {
   }
 
   Fail(e, "unknown operation");
+}
+
+}  // namespace
+
+Edit ApplyEdit(CurationState& s, Edit& e, EditEffect* effect) {
+  // A record read from a damaged journal can hold parameters of the wrong type or snapshots
+  // that no longer fit; the checks above cover what the studio writes, and whatever slips
+  // through them (a JSON type error, a bad number in a snapshot) becomes the Error of a failed
+  // edit with the state as it was (the copy costs one episode's boxes per edit).
+  const CurationState before = s;
+  const Edit asked = e;
+  try {
+    return ApplyEditUnchecked(s, e, effect);
+  } catch (const Json::exception& ex) {
+    s = before;
+    e = asked;
+    Fail(e, std::string("malformed parameters: ") + ex.what());
+  } catch (const std::logic_error& ex) {  // std::stoi of a snapshot's object ID
+    s = before;
+    e = asked;
+    Fail(e, std::string("malformed parameters: ") + ex.what());
+  }
 }
 
 Edit MakeSetKeyEdit(const std::string& episode, int segment_start, int id, bool key) {

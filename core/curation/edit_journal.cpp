@@ -11,9 +11,16 @@ namespace {
 
 JournalEntry EntryFromJson(const Json& j, const std::string& file, const std::string& where) {
   JournalEntry e;
-  e.seq = RequireField(j, "seq", file, where).get<long long>();
-  e.kind = j.value("kind", "do");
-  e.of = j.value("of", 0LL);
+  if (!j.is_object()) throw Error(file, where, "a journal record must be a JSON object");
+  const Json& seq = RequireField(j, "seq", file, where);
+  if (!seq.is_number_integer()) throw Error(file, where + ".seq", "must be an integer");
+  e.seq = seq.get<long long>();
+  const Json kind = j.value("kind", Json("do"));
+  if (!kind.is_string()) throw Error(file, where + ".kind", "must be do, undo or redo");
+  e.kind = kind.get<std::string>();
+  const Json of = j.value("of", Json(0));
+  if (!of.is_number_integer()) throw Error(file, where + ".of", "must be an integer");
+  e.of = of.get<long long>();
   if (e.kind != "do" && e.kind != "undo" && e.kind != "redo")
     throw Error(file, where + ".kind", "must be do, undo or redo");
   e.edit = Edit::FromJson(j, file, where);

@@ -35,8 +35,8 @@ std::vector<Detection> DetectionsFromJson(const Json& j, const std::string& orig
     const Json& label = RequireField(e, "label", origin, where);
     if (!label.is_string()) throw Error(origin, where + ".label", "expected a string");
     d.label = label.get<std::string>();
-    d.score = e.value("score", 1.f);
-    d.id = e.value("id", -1);
+    d.score = static_cast<float>(JsonNumberOr(e, "score", 1.0, origin, where));
+    d.id = JsonIntOr(e, "id", -1, origin, where);
     out.push_back(std::move(d));
   }
   return out;

@@ -238,7 +238,7 @@ herr_t CollectAttribute(hid_t loc, const char* name, const H5A_info_t*, void* da
         // JSON has no NaN; integers stay integers so num_samples reads back as an int.
         if (!std::isfinite(x)) {
           j.push_back(nullptr);
-        } else if (cls == H5T_INTEGER) {
+        } else if (cls == H5T_INTEGER && std::fabs(x) < 9.2e18) {  // fits int64 (else UB)
           j.push_back(static_cast<int64_t>(x));
         } else {
           j.push_back(x);

@@ -29,7 +29,10 @@ constexpr int kBlock = 64;  // columns per accumulator block: 8 registers of 8 l
 constexpr float kFlush = 41.f;
 
 // exp(x) for x <= 0 with ~1 ulp error (Cephes expf polynomial); x < -kFlush gives exactly 0.
-inline __attribute__((always_inline)) V8f ExpNonPositive(V8f x) {
+// In place through a reference: clang rejects passing a 32-byte vector by value into the
+// baseline (non-AVX) clone below ("changes the ABI"); after inlining the code is the same.
+inline __attribute__((always_inline)) void ExpNonPositive(V8f& v) {
+  V8f x = v;
   const V8i flushed = x < -kFlush;
   x = x < -87.f ? V8f{} - 87.f : x;
   const V8f n = ((x * 1.44269504088896341f) + 12582912.f) - 12582912.f;  // round to nearest
@@ -44,7 +47,7 @@ inline __attribute__((always_inline)) V8f ExpNonPositive(V8f x) {
   p = p * (r * r) + r + 1.f;
   const V8i e = (__builtin_convertvector(n, V8i) + 127) << 23;
   const V8f result = p * (V8f)e;  // GCC vector cast = bit reinterpretation
-  return flushed ? V8f{} : result;
+  v = flushed ? V8f{} : result;
 }
 
 // The whole per-frame hot path, cloned for x86-64-v3 (AVX2 + FMA) and baseline x86-64 and
@@ -56,18 +59,20 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void AccumulateSepar
     float* qx, float* qy, int n, int w, int h, int pw, float* out, float* mn, float* mx) {
   for (int i = 0; i < n * pw; i += kLanes) {
     V8f* p = reinterpret_cast<V8f*>(qx + i);
-    *p = ExpNonPositive(*p);
+    ExpNonPositive(*p);
   }
   const int ny = n * h;
   int i = 0;
   for (; i + kLanes <= ny; i += kLanes) {
-    V8fUnaligned* p = reinterpret_cast<V8fUnaligned*>(qy + i);
-    *p = ExpNonPositive(*p);
+    V8f v;  // qy + i is only float-aligned: memcpy is an unaligned load/store
+    std::memcpy(&v, qy + i, sizeof(v));
+    ExpNonPositive(v);
+    std::memcpy(qy + i, &v, sizeof(v));
   }
   if (i < ny) {
     V8f tail{};
     std::memcpy(&tail, qy + i, sizeof(float) * (ny - i));
-    tail = ExpNonPositive(tail);
+    ExpNonPositive(tail);
     std::memcpy(qy + i, &tail, sizeof(float) * (ny - i));
   }
 
