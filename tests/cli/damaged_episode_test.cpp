@@ -66,6 +66,7 @@ TEST(DamagedEpisode, ExportWritesTheOthersAndListsItInTheManifest) {
 }
 
 TEST(DamagedEpisode, TrainingLeavesItOutAndRecordsItInTheRun) {
+  if (!AUTOFOCUS_TEST_WITH_TORCH) GTEST_SKIP() << "this build has no LibTorch (no training)";
   TempDir dir;
   const fs::path p = DamagedProject(dir);
   const auto r =

@@ -154,6 +154,7 @@ std::vector<Json> EpochMetrics(const fs::path& run) {
 }
 
 TEST(KillAnywhere, TrainingResumesToTheUninterruptedRunAt20Points) {
+  if (!AUTOFOCUS_TEST_WITH_TORCH) GTEST_SKIP() << "this build has no LibTorch (no training)";
   TempDir dir;
   const fs::path p = CopyOf(BaseProject(), dir / "p");
   ASSERT_EQ(RunCli({"run", p.string(), "--detector", "oracle", "--progress", "none"}).exit_code, 0);
