@@ -1,6 +1,11 @@
 #include "core/base/json_io.h"
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
 #include "core/base/atomic_file.h"
+#include "core/base/json_int.h"
 #include "core/base/error.h"
 
 namespace autofocus {
@@ -38,6 +43,22 @@ void SaveJsonFile(const std::filesystem::path& path, const Json& value, int inde
   std::string text = value.dump(indent);
   text += '\n';
   WriteFileAtomic(path, text);
+}
+
+int JsonToInt(const Json& v, const std::string& file, const std::string& where) {
+  constexpr double kMin = std::numeric_limits<int>::min(), kMax = std::numeric_limits<int>::max();
+  if (v.is_number_integer() && !v.is_number_unsigned()) {
+    const int64_t i = v.get<int64_t>();
+    if (i >= kMin && i <= kMax) return static_cast<int>(i);
+  } else if (v.is_number_unsigned()) {
+    if (v.get<uint64_t>() <= static_cast<uint64_t>(kMax)) return static_cast<int>(v.get<uint64_t>());
+  } else if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (d >= kMin && d <= kMax && std::floor(d) == d) return static_cast<int>(d);
+  } else {
+    throw Error(file, where, "must be an integer, got " + std::string(v.type_name()));
+  }
+  throw Error(file, where, "must be an integer within +-2147483647, got " + v.dump());
 }
 
 const Json& RequireField(const Json& obj, const std::string& key, const std::string& file,

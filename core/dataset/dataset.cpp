@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/base/error.h"
+#include "core/base/json_int.h"
 
 namespace autofocus {
 namespace {
@@ -123,9 +124,9 @@ Episode Episode::FromJson(const Json& j, const std::string& file) {
   try {
     Episode e;
     e.name = RequireField(j, "name", file, "").get<std::string>();
-    e.num_frames = RequireField(j, "frames", file, "").get<int>();
-    e.width = RequireField(j, "width", file, "").get<int>();
-    e.height = RequireField(j, "height", file, "").get<int>();
+    e.num_frames = JsonToInt(RequireField(j, "frames", file, ""), file, "frames");
+    e.width = JsonToInt(RequireField(j, "width", file, ""), file, "width");
+    e.height = JsonToInt(RequireField(j, "height", file, ""), file, "height");
     e.source = FrameSourceRef::FromJson(RequireField(j, "source", file, ""), file);
     e.actions = MatrixFromJson(RequireField(j, "actions", file, ""), file, "actions");
     if (e.actions.size() != static_cast<size_t>(e.num_frames)) {

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "core/base/error.h"
+#include "core/base/json_int.h"
 
 namespace autofocus {
 namespace fs = std::filesystem;
@@ -49,7 +50,7 @@ ProjectInfo ProjectInfo::FromJson(const Json& j, const std::string& file) {
     if (!j.is_object() || j.value("format", "") != kFormatTag) {
       throw Error(file, "format", "not an AutoFocus project file");
     }
-    p.schema_version = RequireField(j, "schema_version", file, "").get<int>();
+    p.schema_version = JsonToInt(RequireField(j, "schema_version", file, ""), file, "schema_version");
     if (p.schema_version > kProjectSchemaVersion) {
       throw Error(file, "schema_version",
                   "project was written by a newer AutoFocus Studio (schema " +
@@ -61,14 +62,14 @@ ProjectInfo ProjectInfo::FromJson(const Json& j, const std::string& file) {
     p.created = j.value("created", "");
     p.importer = j.value("importer", "");
     p.source_root = j.value("source_root", ".");
-    p.image_width = j.value("image_width", 0);
-    p.image_height = j.value("image_height", 0);
+    p.image_width = j.contains("image_width") ? JsonToInt(j["image_width"], file, "image_width") : 0;
+    p.image_height = j.contains("image_height") ? JsonToInt(j["image_height"], file, "image_height") : 0;
     p.action_spec = ActionSpec::FromJson(RequireField(j, "action_spec", file, ""), file);
     for (const Json& e : RequireField(j, "episodes", file, "")) {
       EpisodeIndexEntry entry;
       entry.name = RequireField(e, "name", file, "episodes").get<std::string>();
       entry.dir = RequireField(e, "dir", file, "episodes").get<std::string>();
-      entry.num_frames = RequireField(e, "frames", file, "episodes").get<int>();
+      entry.num_frames = JsonToInt(RequireField(e, "frames", file, "episodes"), file, "episodes.frames");
       if (fs::path(entry.dir).is_absolute()) {
         throw Error(file, "episodes." + entry.name + ".dir", "must be a relative path");
       }

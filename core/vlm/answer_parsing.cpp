@@ -169,6 +169,9 @@ KeyObjectAnswer ValidateKeyObjects(const Json& answer, const std::vector<Candida
     bool integral = id->is_number_integer() ||
                     (id->is_number_float() && std::floor(id->get<double>()) == id->get<double>());
     if (!integral) throw InvalidAnswer(where + ".id", "must be an integer, got " + id->dump());
+    // 9.1e301 is integral too, but converting it to int is undefined: no track has such an ID.
+    if (!(std::fabs(id->get<double>()) <= 2147483647.0))
+      throw InvalidAnswer(where + ".id", "is out of range, got " + id->dump());
     const Json* score = Field(k, {"score"});
     if (!score) throw InvalidAnswer(where, "missing field \"score\"");
     if (!score->is_number()) {
