@@ -70,4 +70,53 @@ std::string DescribeLongitudinal(const std::vector<std::vector<float>>& actions,
   return d.rfind("current action:", 0) == 0 || d == "no action recorded" ? "" : d;
 }
 
+std::vector<std::string> ActionRegimeLabels(const std::vector<std::vector<float>>& actions,
+                                            const ActionSpec& spec, const std::string& mode,
+                                            double jump, int lookahead) {
+  std::vector<std::string> out;
+  const auto names = spec.Names();
+  const int n = static_cast<int>(actions.size());
+  for (int t = 0; t < n; ++t) {
+    if (mode == "none") {
+      out.emplace_back();
+    } else {
+      const int at = std::min(t + lookahead, n - 1);
+      out.push_back(mode == "longitudinal" ? DescribeLongitudinal(actions, at, names)
+                                           : DescribeRecentActions(actions, at, names));
+    }
+  }
+  // Generic action spaces are described numerically (a new label every frame): no regimes.
+  if (!out.empty() && out.front().rfind("current action:", 0) == 0) {
+    out.assign(out.size(), "");
+  }
+  if (jump > 0 && !actions.empty()) {
+    // Each jump starts a new regime: the label gets a running count.
+    const size_t dims = actions.front().size();
+    std::vector<double> range(dims, 0.0);
+    for (size_t d = 0; d < dims; ++d) {
+      if (d < spec.dims.size() && spec.dims[d].has_range) {
+        range[d] = spec.dims[d].max - spec.dims[d].min;
+      } else {
+        double lo = actions.front()[d], hi = lo;
+        for (const auto& a : actions) {
+          lo = std::min<double>(lo, a[d]);
+          hi = std::max<double>(hi, a[d]);
+        }
+        range[d] = hi - lo;
+      }
+    }
+    int jumps = 0;
+    for (size_t t = 1; t < actions.size(); ++t) {
+      for (size_t d = 0; d < dims && d < actions[t].size(); ++d) {
+        if (range[d] > 0 && std::abs(actions[t][d] - actions[t - 1][d]) > jump * range[d]) {
+          ++jumps;
+          break;
+        }
+      }
+      if (jumps > 0) out[t] += "#" + std::to_string(jumps);
+    }
+  }
+  return out;
+}
+
 }  // namespace autofocus

@@ -270,48 +270,8 @@ struct PipelineController::Impl {
   // The expert's action regime at every frame, in the words of the key-object prompt
   // (PipelineOptions::action_regimes).
   std::vector<std::string> ActionRegimes(const Episode& e) const {
-    std::vector<std::string> out;
-    const auto names = store.info().action_spec.Names();
-    for (int t = 0; t < static_cast<int>(e.actions.size()); ++t) {
-      if (options.action_regimes == "none") {
-        out.emplace_back();
-      } else {
-        out.push_back(options.action_regimes == "longitudinal" ? DescribeLongitudinal(e.actions, t, names)
-                                                               : DescribeRecentActions(e.actions, t, names));
-      }
-    }
-    // Generic action spaces are described numerically (a new label every frame): no regimes.
-    if (!out.empty() && out.front().rfind("current action:", 0) == 0) {
-      out.assign(out.size(), "");
-    }
-    if (options.action_jump > 0 && !e.actions.empty()) {
-      // Each jump starts a new regime: the label gets a running count.
-      const size_t dims = e.actions.front().size();
-      std::vector<double> range(dims, 0.0);
-      const auto& spec = store.info().action_spec.dims;
-      for (size_t d = 0; d < dims; ++d) {
-        if (d < spec.size() && spec[d].has_range) {
-          range[d] = spec[d].max - spec[d].min;
-        } else {
-          double lo = e.actions.front()[d], hi = lo;
-          for (const auto& a : e.actions) {
-            lo = std::min<double>(lo, a[d]);
-            hi = std::max<double>(hi, a[d]);
-          }
-          range[d] = hi - lo;
-        }
-      }
-      int jumps = 0;
-      for (size_t t = 1; t < e.actions.size() && t < out.size(); ++t) {
-        for (size_t d = 0; d < dims && d < e.actions[t].size(); ++d) {
-          if (range[d] > 0 && std::abs(e.actions[t][d] - e.actions[t - 1][d]) > options.action_jump * range[d]) {
-            ++jumps;
-            break;
-          }
-        }
-        if (jumps > 0) out[t] += "#" + std::to_string(jumps);
-      }
-    }
+    std::vector<std::string> out = ActionRegimeLabels(e.actions, store.info().action_spec, options.action_regimes,
+                                                      options.action_jump, options.regime_lookahead);
     out.resize(static_cast<size_t>(e.num_frames), out.empty() ? "" : out.back());
     return out;
   }
@@ -1032,7 +992,7 @@ struct PipelineController::Impl {
       t0 = Clock::now();
       const std::vector<std::string> quiet = QuietLabels(context_art);  // parsed once: hash and split
       const bool regimes_on = (options.action_regimes != "none" || options.action_jump > 0) && options.subsequences.split_on_regime;
-      const Json trk_params = {{"upstream", det->at("output_hash")},
+      Json trk_params = {{"upstream", det->at("output_hash")},
                                {"tracker", TrackerOptionsToJson(options.tracker)},
                                {"subsequence_min_length", options.subsequences.min_length},
                                {"subsequence_bridge_gaps", options.subsequences.bridge_gaps},
@@ -1043,6 +1003,8 @@ struct PipelineController::Impl {
                                {"subsequence_regime_min_frames", options.subsequences.regime_min_frames},
                                {"subsequence_max_length", options.subsequences.max_length},
                                {"quiet_labels", quiet}};
+      // Only when set, so tracks made before the option existed (trailing window) stay current.
+      if (regimes_on && options.regime_lookahead != 0) trk_params["regime_lookahead"] = options.regime_lookahead;
       const std::string trk_hash = HashJson(trk_params);
       std::optional<Json> trk = Current(ep, "tracks", trk_hash);
       if (trk) {

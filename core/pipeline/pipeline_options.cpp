@@ -107,6 +107,7 @@ PipelineOptions PipelineOptions::Paper() {
   o.vocabulary_scope = "sub_sequence";
   o.quiet_relevance.clear();
   o.action_jump = 0;
+  o.regime_lookahead = 0;
   return o;
 }
 
@@ -136,6 +137,10 @@ void PipelineOptions::Check() const {
                                           action_regimes + "\"");
   }
   if (!(action_jump >= 0)) throw Error("", "action_jump", "must be >= 0");
+  if (regime_lookahead < 0 || regime_lookahead > 4) {
+    throw Error("", "regime_lookahead", "must be 0..4 (the label window is 5 frames), got " +
+                                            std::to_string(regime_lookahead));
+  }
   if (vocabulary_scope != "sub_sequence" && vocabulary_scope != "episode") {
     throw Error("", "vocabulary_scope", "must be \"sub_sequence\" or \"episode\", got \"" + vocabulary_scope + "\"");
   }
@@ -169,6 +174,7 @@ Json PipelineOptions::ToJson() const {
           {"vocabulary_scope", vocabulary_scope},
           {"quiet_relevance", quiet_relevance},
           {"action_jump", action_jump},
+          {"regime_lookahead", regime_lookahead},
           {"detect_failure_cap", detect_failure_cap},
           {"saliency", saliency.ToJson()},
           {"episode_workers", episode_workers},
@@ -185,7 +191,7 @@ PipelineOptions PipelineOptions::FromJson(const Json& j, const std::string& file
                  "max_key_objects", "missing_rerun_cap", "tracker", "subsequence_min_length",
                  "subsequence_bridge_gaps", "subsequence_min_track_frames", "subsequence_split_on_exit",
                  "subsequence_split_on_regime", "subsequence_regime_min_frames", "subsequence_max_length", "ask_frame",
-                 "interpolate_key_gaps", "action_regimes", "vocabulary_scope", "quiet_relevance", "action_jump", "detect_failure_cap", "preset",
+                 "interpolate_key_gaps", "action_regimes", "vocabulary_scope", "quiet_relevance", "action_jump", "regime_lookahead", "detect_failure_cap", "preset",
                  "saliency", "episode_workers", "request_workers", "offline", "vlm", "detector"},
                 file, "");
   // "preset" picks the base the other fields override, so a file can say {"preset": "paper"}.
@@ -232,6 +238,7 @@ PipelineOptions PipelineOptions::FromJson(const Json& j, const std::string& file
   o.vocabulary_scope = Get<std::string>(j, "vocabulary_scope", o.vocabulary_scope, file, "");
   o.quiet_relevance = Get<std::vector<std::string>>(j, "quiet_relevance", o.quiet_relevance, file, "");
   o.action_jump = Get<double>(j, "action_jump", o.action_jump, file, "");
+  o.regime_lookahead = Get<int>(j, "regime_lookahead", o.regime_lookahead, file, "");
   o.detect_failure_cap = Get<double>(j, "detect_failure_cap", o.detect_failure_cap, file, "");
   if (j.contains("saliency")) o.saliency = SaliencyOptions::FromJson(j["saliency"], file, "saliency");
   o.episode_workers = Get<int>(j, "episode_workers", o.episode_workers, file, "");

@@ -56,6 +56,11 @@ struct PipelineOptions {
   // reacting to something (braking at a light turning red, a gripper closing). Works for any
   // action space; 0 = off.
   double action_jump = 0.05;
+  // Regime labels of frame t describe frames [t+lookahead-4, t+lookahead] (the prompt's 5-frame
+  // window, shifted forward): the pipeline works offline, so a label may look ahead, and a
+  // boundary lands where the action changed instead of a few frames after it. 0 = trailing
+  // window (before this option existed). 3 was measured best (docs/tracking.md).
+  int regime_lookahead = 3;
   // Vocabulary classes the global context rates with one of these relevance values (the
   // prompt's categories) do not start a sub-sequence when they appear (they still join it as
   // candidates): a billboard coming into view is not a reason to ask again.

@@ -37,6 +37,41 @@ TEST(DescribeRecentActions, DrivingPhrases) {
   EXPECT_EQ(DescribeRecentActions({{1.f, 2.5f}}, 0, {"x", "y"}), "current action: x=1.000 y=2.500");
 }
 
+// Ten frames of full braking (standstill), then throttle 0.5: the trailing 5-frame window says
+// "speeding up" only once the brake frames have left it (frame 14); looking ahead moves that
+// label forward by the lookahead, to frame 10 at lookahead 4.
+TEST(ActionRegimeLabels, LookaheadMovesTheChangeToWhereTheActionChanged) {
+  ActionSpec spec;
+  for (const char* n : {"throttle", "steer", "brake"}) {
+    ActionDim d;
+    d.name = n;
+    d.has_range = true;
+    d.max = 1.0;
+    spec.dims.push_back(d);
+  }
+  std::vector<std::vector<float>> a(10, {0.f, 0.f, 1.f});
+  a.resize(20, {0.5f, 0.f, 0.f});
+  auto first_speeding_up = [&](int lookahead) {
+    const auto labels = ActionRegimeLabels(a, spec, "longitudinal", 0.0, lookahead);
+    EXPECT_EQ(labels.size(), a.size());
+    EXPECT_EQ(labels.front(), "stopped or braking hard");
+    EXPECT_EQ(labels.back(), "speeding up");
+    for (size_t t = 0; t < labels.size(); ++t) {
+      if (labels[t] == "speeding up") return static_cast<int>(t);
+    }
+    return -1;
+  };
+  EXPECT_EQ(first_speeding_up(0), 14);
+  EXPECT_EQ(first_speeding_up(3), 11);
+  EXPECT_EQ(first_speeding_up(4), 10);
+  // The jump (brake 1 -> 0, throttle 0 -> 0.5) starts a new label at frame 10 whatever the window.
+  const auto jumps = ActionRegimeLabels(a, spec, "longitudinal", 0.05, 0);
+  EXPECT_EQ(jumps[9], "stopped or braking hard");
+  EXPECT_EQ(jumps[10], "preparing to stop#1");
+  EXPECT_EQ(jumps[19], "speeding up#1");
+  EXPECT_EQ(ActionRegimeLabels(a, spec, "none", 0.0, 3), std::vector<std::string>(20, ""));
+}
+
 TEST(PipelineOptions, JsonRoundTripAndValidation) {
   PipelineOptions o;
   o.sample_frames = 16;
@@ -59,6 +94,8 @@ TEST(PipelineOptions, JsonRoundTripAndValidation) {
     EXPECT_EQ(std::string(e.what()), "opts.json: missing_rerun_cap: must be >= 0");
   }
   EXPECT_THROW(PipelineOptions::FromJson({{"context_scope", "per_task"}}, "o.json"), Error);
+  EXPECT_THROW(PipelineOptions::FromJson({{"regime_lookahead", 5}}, "o.json"), Error);
+  EXPECT_EQ(PipelineOptions::Paper().regime_lookahead, 0);
   EXPECT_THROW(PipelineOptions::FromJson({{"tracker", {{"mode", "fancy"}}}}, "o.json"), Error);
 }
 
