@@ -94,7 +94,7 @@ const std::vector<FlagSpec>& Specs() {
        true},
       {"--device", "device", Kind::kString, "cpu | cuda | cuda:N (default cpu)", true},
       {"--augment", "augment", Kind::kSetTrue,
-       "Random resized crop + brightness/contrast jitter per training sample", false},
+       "Random resized crop + colour jitter per training sample (saturation and hue for RGB input)", false},
       {"--amp", "amp", Kind::kSetTrue, "bfloat16 autocast of the forward pass (AutoFocus-IL's AMP)",
        false},
   };

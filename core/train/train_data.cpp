@@ -13,6 +13,7 @@
 #include "core/curation/edit_journal.h"
 #include "core/pipeline/pipeline.h"
 #include "core/saliency/saliency_renderer.h"
+#include "core/train/color_jitter.h"
 #include "core/train/observation.h"
 
 namespace autofocus {
@@ -429,6 +430,7 @@ cv::Rect PixelRect(const cv::Rect2d& r, int width, int height) {
 struct Augmentation {
   cv::Rect2d crop{0, 0, 1, 1};          // in [0,1] frame coordinates
   double brightness = 1, contrast = 1;  // x' = clamp(((x - 0.5) c + 0.5) b)
+  double saturation = 1, hue = 0;       // RGB only: AdjustSaturation / AdjustHue (color_jitter.h)
 };
 
 Augmentation DrawAugmentation(uint64_t seed, const std::string& episode, int frame) {
@@ -450,6 +452,10 @@ Augmentation DrawAugmentation(uint64_t seed, const std::string& episode, int fra
   if (uniform() < 0.5) {
     a.brightness = 0.8 + 0.4 * uniform();
     a.contrast = 0.8 + 0.4 * uniform();
+    // Drawn last, so the crop and brightness/contrast of a seed are what they were before
+    // saturation and hue existed (grayscale runs are unchanged).
+    a.saturation = 0.8 + 0.4 * uniform();
+    a.hue = -0.05 + 0.1 * uniform();
   }
   return a;
 }
@@ -540,6 +546,13 @@ void BatchReader::Fill(const std::vector<TrainSample>& samples, const std::vecto
       for (size_t i = 0; i < per_obs; ++i) {
         const double v = ((p[i] - 0.5) * aug.contrast + 0.5) * aug.brightness;
         p[i] = static_cast<float>(std::min(1.0, std::max(0.0, v)));
+      }
+    }
+    if (!o.grayscale && (aug.saturation != 1 || aug.hue != 0)) {
+      for (int k = 0; k < o.stack; ++k) {
+        float* planes = out->obs.data() + b * per_obs + static_cast<size_t>(k) * per_frame;
+        AdjustSaturation(planes, hw, aug.saturation);
+        AdjustHue(planes, hw, aug.hue);
       }
     }
     const auto& a = impl_->data.episodes()[static_cast<size_t>(s.episode)]

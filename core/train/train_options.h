@@ -56,7 +56,8 @@ struct TrainOptions {
   std::string filter;                   // "" | flagged | unflagged | mask:NAME (HDF5 filter key)
   bool augment = false;  // per training sample, seeded: random resized crop (p 0.5, scale 0.8-1,
                          // ratio 0.9-1.1, the same crop on the map) and brightness/contrast
-                         // jitter (p 0.5, factors 0.8-1.2)
+                         // jitter (p 0.5, factors 0.8-1.2; RGB input also saturation
+                         // 0.8-1.2 and hue -0.05..0.05, torchvision's definitions)
   int data_workers = 1;  // background threads preparing batches (>= 1)
   int max_steps = 0;     // stop (resumably) after this many steps; 0 = no limit
   int log_every = 50;    // a metrics record every N steps; 0 = per epoch only

@@ -13,6 +13,7 @@
 #include "core/curation/edit_journal.h"
 #include "core/dataset/project_store.h"
 #include "core/pipeline/pipeline.h"
+#include "core/train/color_jitter.h"
 #include "core/train/losses.h"
 #include "core/train/models.h"
 #include "core/train/run_registry.h"
@@ -354,6 +355,105 @@ TEST(TrainData, AugmentationIsSeededAndCropsTheMapToo) {
   BatchReader reader_off(off);
   reader_off.Fill(off.train_samples(), {}, 0, n, &a2, 77);  // a seed without augment: no change
   EXPECT_EQ(a2.obs, plain.obs);
+}
+
+// Saturation and hue jitter equal torchvision's adjust_saturation / adjust_hue (0.14) on the
+// same planes: random colours plus gray, black, white and pure primaries (every HSV sector and
+// the gray branch), shifts of both signs and the +-0.5 ends.
+TEST(TrainData, ColorJitterEqualsTorchvision) {
+  const size_t n = 64 * 64;
+  std::vector<float> in(3 * n);
+  uint64_t h = 5;
+  for (auto& v : in) {
+    h = h * 6364136223846793005ull + 1442695040888963407ull;
+    v = static_cast<float>((h >> 40) & 0xffffff) / static_cast<float>(0xffffff);
+  }
+  const float special[][3] = {{0.5f, 0.5f, 0.5f}, {0, 0, 0}, {1, 1, 1}, {1, 0, 0}, {0, 1, 0},
+                              {0, 0, 1}, {1, 1, 0}, {0, 1, 1}, {1, 0, 1}, {0.2f, 0.2f, 0.9f}};
+  for (size_t i = 0; i < std::size(special); ++i) {
+    for (size_t c = 0; c < 3; ++c) in[c * n + i] = special[i][c];
+  }
+  const std::vector<double> saturations = {0.8, 1.17, 0.0};
+  const std::vector<double> hues = {-0.043, 0.05, 0.5, -0.5};
+  TempDir dir;
+  WriteNpyFloat32(dir / "in.npy", {3, 64, 64}, in.data(), in.size());
+  for (size_t i = 0; i < saturations.size(); ++i) {
+    std::vector<float> out = in;
+    AdjustSaturation(out.data(), n, saturations[i]);
+    for (float v : out) ASSERT_TRUE(v >= 0.f && v <= 1.f);
+    WriteNpyFloat32(dir / ("sat" + std::to_string(i) + ".npy"), {3, 64, 64}, out.data(), out.size());
+  }
+  for (size_t i = 0; i < hues.size(); ++i) {
+    std::vector<float> out = in;
+    AdjustHue(out.data(), n, hues[i]);
+    for (size_t c = 0; c < 3; ++c) EXPECT_EQ(out[c * n], 0.5f);  // gray stays gray
+    WriteNpyFloat32(dir / ("hue" + std::to_string(i) + ".npy"), {3, 64, 64}, out.data(), out.size());
+  }
+  if (!PythonHas("torch, numpy, torchvision")) {
+    GTEST_SKIP() << AUTOFOCUS_SYSTEM_PYTHON
+                 << " lacks torch/torchvision (scripts/setup-deps installs them)";
+  }
+  std::string sat_list, hue_list;
+  for (double v : saturations) sat_list += std::to_string(v) + ",";
+  for (double v : hues) hue_list += std::to_string(v) + ",";
+  const std::string script =
+      "import sys, numpy, torch\n"
+      "import torchvision.transforms.functional as F\n"
+      "d = sys.argv[1]\n"
+      "x = torch.from_numpy(numpy.load(d + '/in.npy'))\n"
+      "worst = 0.0\n"
+      "for i, s in enumerate([" + sat_list + "]):\n"
+      "    y = torch.from_numpy(numpy.load(d + '/sat%d.npy' % i))\n"
+      "    worst = max(worst, float((F.adjust_saturation(x, s) - y).abs().max()))\n"
+      "for i, s in enumerate([" + hue_list + "]):\n"
+      "    y = torch.from_numpy(numpy.load(d + '/hue%d.npy' % i))\n"
+      "    worst = max(worst, float((F.adjust_hue(x, s) - y).abs().max()))\n"
+      "print(worst)\n";
+  const auto r = RunProgram(AUTOFOCUS_SYSTEM_PYTHON, {"-c", script, dir.path().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(std::stod(r.out), 1e-5) << r.out;
+}
+
+// RGB observations get saturation and hue jitter on top of the grayscale path's crop and
+// brightness/contrast: the luma of an RGB sample equals the grayscale sample (both affine maps
+// commute with the BT.601 weights, which sum to 1) unless its hue was shifted, which moves luma.
+// So some jittered samples differ from their grayscale twin and the others match it.
+TEST(TrainData, RgbAugmentationAddsSaturationAndHue) {
+  TrainOptions o = TinyOptions("");
+  o.augment = true;
+  TrainDataset gray_data(SampleProject(), o);
+  o.grayscale = false;
+  TrainDataset rgb_data(SampleProject(), o);
+  BatchReader gray_reader(gray_data), rgb_reader(rgb_data);
+  TrainBatch gray, rgb, rgb_again;
+  const size_t n = rgb_data.train_samples().size();
+  gray_reader.Fill(gray_data.train_samples(), {}, 0, n, &gray, 77);
+  rgb_reader.Fill(rgb_data.train_samples(), {}, 0, n, &rgb, 77);
+  rgb_reader.Fill(rgb_data.train_samples(), {}, 0, n, &rgb_again, 77);
+  EXPECT_EQ(rgb.obs, rgb_again.obs);
+  for (float v : rgb.obs) ASSERT_TRUE(v >= 0.f && v <= 1.f + 1e-6f) << v;  // resize rounding
+  const size_t hw = 72 * 128;
+  size_t shifted = 0, same = 0;
+  for (size_t b = 0; b < n; ++b) {
+    double worst = 0;
+    for (size_t k = 0; k < 2; ++k) {
+      const float* p = rgb.obs.data() + (b * 2 + k) * 3 * hw;
+      const float* g = gray.obs.data() + (b * 2 + k) * hw;
+      for (size_t i = 0; i < hw; ++i) {
+        const bool clamped = std::min({p[i], p[hw + i], p[2 * hw + i], g[i]}) <= 0.f ||
+                             std::max({p[i], p[hw + i], p[2 * hw + i], g[i]}) >= 1.f;
+        if (clamped) continue;
+        const double luma = 0.299 * p[i] + 0.587 * p[hw + i] + 0.114 * p[2 * hw + i];
+        worst = std::max(worst, std::abs(luma - g[i]));
+      }
+    }
+    // Saturation alone moves luma by < 2e-4 (torchvision's 0.2989 against BT.601's 0.299).
+    if (worst > 5e-3) ++shifted;
+    if (worst < 1e-3) ++same;
+  }
+  EXPECT_GT(shifted, 0u);
+  EXPECT_GT(same, 0u);
+  EXPECT_EQ(shifted + same, n);
 }
 
 // Export to robomimic HDF5, import it back: the imported mask/ filter keys give the split.
