@@ -4,13 +4,25 @@
 
 #include "core/base/error.h"
 #include "core/base/hash.h"
+#include "core/base/json_int.h"
 #include "core/dataset/project_store.h"
 
 namespace autofocus {
 namespace {
 
-std::vector<int> SortedIds(const Json& j) {
-  std::vector<int> v = j.get<std::vector<int>>();
+// Integers of a JSON list, range-checked (a float such as 1e300 would be an undefined cast).
+std::vector<int> IntList(const Json& j, const std::string& file, const std::string& where) {
+  if (!j.is_array()) throw Error(file, where, "must be a list of integers");
+  std::vector<int> v;
+  v.reserve(j.size());
+  for (size_t i = 0; i < j.size(); ++i) {
+    v.push_back(JsonToInt(j[i], file, where + "[" + std::to_string(i) + "]"));
+  }
+  return v;
+}
+
+std::vector<int> SortedIds(const Json& j, const std::string& file, const std::string& where) {
+  std::vector<int> v = IntList(j, file, where);
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
   return v;
@@ -151,7 +163,7 @@ Detection DetectionFromJson(const Json& j, const std::string& file, const std::s
   d.box = BoxFromJson(RequireField(j, "box", file, where), file, where + ".box");
   d.label = j.value("label", "");
   d.score = j.value("score", 1.f);
-  d.id = j.value("id", -1);
+  d.id = j.contains("id") ? JsonToInt(j.at("id"), file, where + ".id") : -1;
   return d;
 }
 
@@ -188,10 +200,10 @@ CurationState CurationStateFromJson(const std::string& episode, int num_frames, 
       const Json& j = segs[i];
       const std::string where = "segments[" + std::to_string(i) + "]";
       CurationSegment seg;
-      seg.start = RequireField(j, "start", file, where).get<int>();
-      seg.end = RequireField(j, "end", file, where).get<int>();
-      seg.ids = SortedIds(j.value("ids", Json::array()));
-      seg.key_ids = SortedIds(j.value("key_ids", Json::array()));
+      seg.start = JsonToInt(RequireField(j, "start", file, where), file, where + ".start");
+      seg.end = JsonToInt(RequireField(j, "end", file, where), file, where + ".end");
+      seg.ids = SortedIds(j.value("ids", Json::array()), file, where + ".ids");
+      seg.key_ids = SortedIds(j.value("key_ids", Json::array()), file, where + ".key_ids");
       const std::string by = j.value("decided_by", kDecidedByModel);
       seg.model_decided_by = kDecidedByModel;
       if (j.contains("decided_by_object")) {
@@ -204,11 +216,12 @@ CurationState CurationStateFromJson(const std::string& episode, int num_frames, 
     std::sort(s.segments.begin(), s.segments.end(),
               [](const CurationSegment& a, const CurationSegment& b) { return a.start < b.start; });
     if (curation.is_object()) {
-      s.excluded_frames = curation.value("excluded_frames", std::vector<int>{});
+      s.excluded_frames =
+          IntList(curation.value("excluded_frames", Json::array()), file, "excluded_frames");
       std::sort(s.excluded_frames.begin(), s.excluded_frames.end());
       s.episode_excluded = curation.value("episode_excluded", false);
       for (const Json& f : curation.value("flags", Json::array())) {
-        s.flags[f.at("frame").get<int>()] = f.value("note", "");
+        s.flags[JsonToInt(f.at("frame"), file, "flags.frame")] = f.value("note", "");
       }
       s.baked_seq = curation.value("journal_seq", 0LL);
     }

@@ -73,6 +73,11 @@ ProjectInfo ProjectInfo::FromJson(const Json& j, const std::string& file) {
       if (fs::path(entry.dir).is_absolute()) {
         throw Error(file, "episodes." + entry.name + ".dir", "must be a relative path");
       }
+      // Episode folders live inside the project: "../x" would read (and the pipeline write)
+      // outside it.
+      for (const auto& part : fs::path(entry.dir)) {
+        if (part == "..") throw Error(file, "episodes." + entry.name + ".dir", "must not leave the project (\"..\")");
+      }
       p.episodes.push_back(std::move(entry));
     }
     if (j.contains("settings")) p.settings = j["settings"];

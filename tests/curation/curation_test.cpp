@@ -46,6 +46,28 @@ TEST(CurationState, LoadsFixtureAndDerivesKeyBoxes) {
   EXPECT_EQ(s.segments[0].DecidedBy(), "model");
 }
 
+// Integers of the artifacts are range-checked: a float far beyond int (what a fuzzer writes)
+// is a clear error naming the file and field, not an undefined conversion.
+TEST(CurationState, HugeFloatsInArtifactsAreErrorsNamingTheField) {
+  auto expect_error = [](Json keys, const std::string& field) {
+    try {
+      CurationStateFromJson("ep", 10, testing::FixtureTracks(), keys, "key_objects.json");
+      ADD_FAILURE() << "accepted " << field;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("key_objects.json: " + field), std::string::npos) << e.what();
+    }
+  };
+  Json keys = testing::FixtureKeyObjects();
+  keys["segments"][1]["end"] = 1e300;
+  expect_error(keys, "segments[1].end");
+  keys = testing::FixtureKeyObjects();
+  keys["segments"][0]["key_ids"] = Json::array({9.1e301});
+  expect_error(keys, "segments[0].key_ids[0]");
+  keys = testing::FixtureKeyObjects();
+  keys["segments"][0]["start"] = 0.0;  // an integral float is an integer
+  EXPECT_EQ(CurationStateFromJson("ep", 10, testing::FixtureTracks(), keys, "key_objects.json").segments[0].start, 0);
+}
+
 TEST(CurationEdit, SetKeyTogglesAndRecordsProvenance) {
   RoundTrip(MakeSetKeyEdit("ep", 0, 2, true), [](const CurationState& s) {
     EXPECT_EQ(s.segments[0].key_ids, std::vector<int>({1, 2}));

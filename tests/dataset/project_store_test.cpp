@@ -63,6 +63,35 @@ TEST(ProjectStore, RefusesNewerSchema) {
   }
 }
 
+// An episode folder must stay inside the project: absolute paths and ".." are refused by name.
+TEST(ProjectStore, EpisodeFoldersOutsideTheProjectAreRefused) {
+  TempDir dir;
+  auto store = ProjectStore::Create(dir / "proj", SampleInfo());
+  Episode e;
+  e.name = "a";
+  e.num_frames = 1;
+  e.source.files = {"0.png"};
+  e.actions = {{0.5f, 0.1f}};
+  store.SaveEpisode(e);
+  store.Save();
+  const Json good = LoadJsonFile(dir / "proj" / "project.json");
+  for (const std::string bad : {"../x", "episodes/../../x", "/tmp/x"}) {
+    Json j = good;
+    j["episodes"][0]["dir"] = bad;
+    SaveJsonFile(dir / "proj" / "project.json", j);
+    try {
+      ProjectStore::Open(dir / "proj");
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const Error& ex) {
+      EXPECT_NE(std::string(ex.what()).find("project.json: episodes.a.dir: must"), std::string::npos) << ex.what();
+    }
+  }
+  Json j = good;
+  j["episodes"][0]["dir"] = "episodes/./a";  // inside, if unusual
+  SaveJsonFile(dir / "proj" / "project.json", j);
+  EXPECT_NO_THROW(ProjectStore::Open(dir / "proj"));
+}
+
 TEST(ProjectStore, MissingAndCorruptFilesNameThemselves) {
   TempDir dir;
   std::filesystem::create_directories(dir / "empty");
