@@ -993,16 +993,16 @@ struct PipelineController::Impl {
       const std::vector<std::string> quiet = QuietLabels(context_art);  // parsed once: hash and split
       const bool regimes_on = (options.action_regimes != "none" || options.action_jump > 0) && options.subsequences.split_on_regime;
       Json trk_params = {{"upstream", det->at("output_hash")},
-                               {"tracker", TrackerOptionsToJson(options.tracker)},
-                               {"subsequence_min_length", options.subsequences.min_length},
-                               {"subsequence_bridge_gaps", options.subsequences.bridge_gaps},
-                               {"subsequence_min_track_frames", options.subsequences.min_track_frames},
-                               {"subsequence_split_on_exit", options.subsequences.split_on_exit},
-                               {"action_regimes", regimes_on ? options.action_regimes : "none"},
-                               {"action_jump", regimes_on ? options.action_jump : 0.0},
-                               {"subsequence_regime_min_frames", options.subsequences.regime_min_frames},
-                               {"subsequence_max_length", options.subsequences.max_length},
-                               {"quiet_labels", quiet}};
+                         {"tracker", TrackerOptionsToJson(options.tracker)},
+                         {"subsequence_min_length", options.subsequences.min_length},
+                         {"subsequence_bridge_gaps", options.subsequences.bridge_gaps},
+                         {"subsequence_min_track_frames", options.subsequences.min_track_frames},
+                         {"subsequence_split_on_exit", options.subsequences.split_on_exit},
+                         {"action_regimes", regimes_on ? options.action_regimes : "none"},
+                         {"action_jump", regimes_on ? options.action_jump : 0.0},
+                         {"subsequence_regime_min_frames", options.subsequences.regime_min_frames},
+                         {"subsequence_max_length", options.subsequences.max_length},
+                         {"quiet_labels", quiet}};
       // Only when set, so tracks made before the option existed (trailing window) stay current.
       if (regimes_on && options.regime_lookahead != 0) trk_params["regime_lookahead"] = options.regime_lookahead;
       const std::string trk_hash = HashJson(trk_params);
