@@ -1,6 +1,7 @@
 #include "core/base/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,6 +21,41 @@ std::string RandomSuffix() {
   std::ostringstream os;
   os << std::hex << rng();
   return os.str();
+}
+
+std::string HostName() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == 0) return "localhost";
+  return buf;
+}
+
+// Staging folders are named ".<final>.partial-<host>-<pid>-<random>", so a later run can tell
+// a folder left by a killed process of this host (its pid is gone: removed, it can never be
+// committed) from one another process is still writing, or one of another host on a shared
+// file system (both kept). Names without host and pid (older versions) are kept too.
+void RemoveStalePartials(const fs::path& parent, const std::string& prefix) {
+  std::error_code ec;
+  const std::string host = HostName();
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const size_t r1 = rest.rfind('-');
+    if (r1 == std::string::npos || r1 == 0) continue;
+    const size_t r2 = rest.rfind('-', r1 - 1);
+    if (r2 == std::string::npos) continue;
+    const std::string pid_text = rest.substr(r2 + 1, r1 - r2 - 1);
+    if (pid_text.empty() || pid_text.size() > 9 ||
+        pid_text.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    if (rest.substr(0, r2) != host || pid <= 0) continue;
+    if (::kill(pid, 0) != 0 && errno == ESRCH) {
+      std::error_code rm;
+      fs::remove_all(it->path(), rm);
+    }
+  }
 }
 
 void WriteAll(int fd, std::string_view data, const fs::path& path) {
@@ -110,7 +146,10 @@ StagingDirectory::StagingDirectory(const fs::path& final_path) : final_(final_pa
   }
   fs::path parent = final_.has_parent_path() ? final_.parent_path() : fs::path(".");
   fs::create_directories(parent, ec);
-  staging_ = parent / ("." + final_.filename().string() + ".partial-" + RandomSuffix());
+  const std::string prefix = "." + final_.filename().string() + ".partial-";
+  RemoveStalePartials(parent, prefix);
+  staging_ =
+      parent / (prefix + HostName() + "-" + std::to_string(::getpid()) + "-" + RandomSuffix());
   if (!fs::create_directory(staging_, ec)) {
     throw Error(staging_.string(), "", "cannot create staging directory: " + ec.message());
   }

@@ -21,8 +21,9 @@ void SyncDirectory(const std::filesystem::path& dir);
 void AppendFileDurable(const std::filesystem::path& path, std::string_view record);
 
 // A directory that is removed on destruction unless Commit() moved it to its final place.
-// Used by importers: everything is built in a sibling temp dir and renamed at the end, so a
-// failed import leaves nothing behind.
+// Used by importers and export: everything is built in a sibling temp dir and renamed at the
+// end, so a failed import leaves nothing behind. A folder left by a killed process (kill -9
+// skips the destructor) is removed by the next StagingDirectory for the same final path.
 class StagingDirectory {
  public:
   // Creates a fresh sibling of `final_path` (which must not exist yet).

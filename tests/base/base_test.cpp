@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -76,6 +78,40 @@ TEST(StagingDirectory, RemovedUnlessCommitted) {
   }
   EXPECT_EQ(ListDir(dir.path()), std::vector<std::string>{"out"});
   EXPECT_THROW(StagingDirectory(dir / "out"), Error);
+}
+
+// kill -9 skips the destructor: the next staging folder for the same path removes what a dead
+// process of this host left, and keeps what a live process, another host or an older naming
+// scheme owns.
+TEST(StagingDirectory, RemovesWhatAKilledProcessLeft) {
+  TempDir dir;
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_GT(child, 0);
+  ::waitpid(child, nullptr, 0);  // reaped: its pid names no process now
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const std::string h = host[0] ? host : "localhost";
+  const std::string dead = ".out.partial-" + h + "-" + std::to_string(child) + "-1a2b";
+  const std::string live = ".out.partial-" + h + "-" + std::to_string(::getpid()) + "-3c4d";
+  const std::string other_host = ".out.partial-elsewhere-" + std::to_string(child) + "-5e6f";
+  const std::string old_style = ".out.partial-7a8b9c";
+  const std::string other_path = ".other.partial-" + h + "-" + std::to_string(child) + "-1a2b";
+  for (const auto& n : {dead, live, other_host, old_style, other_path}) {
+    std::filesystem::create_directory(dir / n);
+    testing::WriteText(dir / n / "part.bin", "x");
+  }
+  {
+    StagingDirectory s(dir / "out");
+    EXPECT_FALSE(std::filesystem::exists(dir / dead));
+    EXPECT_TRUE(std::filesystem::exists(dir / live));
+    EXPECT_TRUE(std::filesystem::exists(dir / other_host));
+    EXPECT_TRUE(std::filesystem::exists(dir / old_style));
+    EXPECT_TRUE(std::filesystem::exists(dir / other_path));
+    // Its own name carries host and pid, so a later run can judge it the same way.
+    const std::string own = ".out.partial-" + h + "-" + std::to_string(::getpid()) + "-";
+    EXPECT_EQ(s.path().filename().string().rfind(own, 0), 0u) << s.path();
+  }
 }
 
 TEST(AppendDurable, AppendsRecords) {
